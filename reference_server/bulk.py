@@ -1,0 +1,149 @@
+"""/Bulk (RFC 7644 section 3.7): operations in order, ``bulkId`` references, ``failOnErrors``.
+
+An operation whose data names ``bulkId:x`` before ``x`` was created waits until it has been; an
+operation whose reference can never resolve (unknown or circular) fails with 409 invalidValue,
+as RFC 7644 section 3.7.1 leaves to the server, and its response names the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reference_server.config import ServerConfig
+from reference_server.errors import ScimError, bad_request
+from reference_server.schema import BY_ENDPOINT
+from reference_server.service import ScimService, etag, to_resource
+
+BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
+_REFERENCE = re.compile(r"^bulkId:(.+)$")
+_PATH = re.compile(r"^/(?P<endpoint>[^/]+)(?:/(?P<id>[^/]+))?$")
+
+
+def _references(value: Any) -> set[str]:
+    if isinstance(value, str):
+        match = _REFERENCE.match(value)
+        return {match.group(1)} if match else set()
+    if isinstance(value, dict):
+        return set().union(*(_references(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_references(v) for v in value)) if value else set()
+    return set()
+
+
+def _dependencies(operation: Any) -> set[str]:
+    """The bulkIds an operation needs resolved first: in its data and in its path."""
+    if not isinstance(operation, dict):
+        return set()
+    path = operation.get("path")
+    in_path = {path.rsplit("bulkId:", 1)[1]} if isinstance(path, str) and "/bulkId:" in path else set()
+    return _references(operation.get("data")) | in_path
+
+
+def _resolve(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        match = _REFERENCE.match(value)
+        return ids[match.group(1)] if match and match.group(1) in ids else value
+    if isinstance(value, dict):
+        return {k: _resolve(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, ids) for v in value]
+    return value
+
+
+def run_bulk(service: ScimService, config: ServerConfig, body: Any, base_url: str) -> dict:
+    if not isinstance(body, dict) or not isinstance(body.get("Operations"), list):
+        raise bad_request("invalidSyntax", "A bulk request needs an 'Operations' array.")
+    if BULK_REQUEST not in (body.get("schemas") or []):
+        raise bad_request("invalidSyntax", f"A bulk request's 'schemas' must contain {BULK_REQUEST}.")
+    operations = body["Operations"]
+    if len(operations) > config.bulk_max_operations:
+        raise ScimError(413, f"The bulk request has {len(operations)} operations; the maximum is "
+                             f"{config.bulk_max_operations} (maxOperations).")
+    fail_on_errors = body.get("failOnErrors")
+    if fail_on_errors is not None and (isinstance(fail_on_errors, bool) or not isinstance(fail_on_errors, int)):
+        raise bad_request("invalidValue", "'failOnErrors' must be an integer.")
+
+    ids: dict[str, str] = {}
+    results: dict[int, dict] = {}
+    pending = list(range(len(operations)))
+    errors = 0
+    while pending:
+        progressed = False
+        for index in list(pending):
+            operation = operations[index]
+            if _dependencies(operation) - set(ids):
+                continue
+            pending.remove(index)
+            progressed = True
+            result = _run_one(service, operation, ids, base_url)
+            results[index] = result
+            if int(result["status"]) >= 400:
+                errors += 1
+                if fail_on_errors and errors >= fail_on_errors:
+                    pending = []
+                    break
+        if not progressed:
+            for index in pending:
+                missing = sorted(_dependencies(operations[index]) - set(ids))
+                results[index] = _failure(operations[index], ScimError(
+                    409, f"bulkId '{missing[0]}' is never created by this request, or the references are circular.",
+                    "invalidValue"))
+            break
+    return {"schemas": [BULK_RESPONSE], "Operations": [results[i] for i in sorted(results)]}
+
+
+def _failure(operation: Any, error: ScimError) -> dict:
+    out = {"status": str(error.status), "response": error.body()}
+    if isinstance(operation, dict):
+        out = {"method": operation.get("method"), **({"bulkId": operation["bulkId"]} if "bulkId" in operation else {}),
+               **out}
+    return out
+
+
+def _run_one(service: ScimService, operation: Any, ids: dict[str, str], base_url: str) -> dict:
+    try:
+        if not isinstance(operation, dict):
+            raise bad_request("invalidSyntax", "Each bulk operation must be an object.")
+        method = str(operation.get("method", "")).upper()
+        path = _resolve(operation.get("path"), ids)
+        match = _PATH.match(path) if isinstance(path, str) else None
+        rtype = BY_ENDPOINT.get(match.group("endpoint").lower()) if match else None
+        if rtype is None:
+            raise bad_request("invalidPath", f"Bulk path {path!r} is not /Users, /Groups or one of their resources.")
+        resource_id = match.group("id")
+        if resource_id:
+            resource_id = _resolve(f"bulkId:{resource_id[7:]}", ids) if resource_id.startswith("bulkId:") else resource_id
+        data = _resolve(operation.get("data"), ids)
+        version = operation.get("version")
+
+        def if_match(stored):
+            if version is not None and version not in (etag(stored), etag(stored)[2:]):
+                raise ScimError(412, f"The resource's version is {etag(stored)}, not {version}.")
+
+        if method == "POST" and not resource_id:
+            if "bulkId" not in operation:
+                raise bad_request("invalidValue", "A bulk POST needs a 'bulkId'.")
+            stored = service.create(rtype, data)
+            ids[str(operation["bulkId"])] = stored.id
+            status = 201
+        elif method == "PUT" and resource_id:
+            stored = service.replace(rtype, resource_id, data, if_match)
+            status = 200
+        elif method == "PATCH" and resource_id:
+            stored = service.patch(rtype, resource_id, data, if_match)
+            status = 200
+        elif method == "DELETE" and resource_id:
+            service.delete(rtype, resource_id, if_match)
+            return {"method": method, "location": f"{base_url}/{rtype.endpoint}/{resource_id}", "status": "204"}
+        else:
+            raise bad_request("invalidSyntax", f"Bulk method {method or '(none)'} does not apply to {path}.")
+        resource = to_resource(stored, base_url)
+        out = {"method": method, "location": resource["meta"]["location"], "version": etag(stored),
+               "status": str(status)}
+        if "bulkId" in operation:
+            out["bulkId"] = operation["bulkId"]
+        return out
+    except ScimError as error:
+        return _failure(operation, error)

@@ -1,0 +1,30 @@
+"""How one reference server instance is set up: its store, its tokens, its advertised limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+
+def utc_now() -> str:
+    """RFC 3339 UTC with milliseconds: the form of meta.created and meta.lastModified."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class ServerConfig:
+    db_path: str
+    # Bearer tokens this server accepts. Only their hashes are kept once the app is built.
+    tokens: list[str] = field(default_factory=list)
+    # RFC 7644 section 4 lets discovery endpoints be read without authentication.
+    anonymous_discovery: bool = False
+    # Advertised in /ServiceProviderConfig and enforced: larger bodies get 413.
+    max_payload_bytes: int = 1_048_576
+    bulk_max_operations: int = 1000
+    # A list request never returns more than this many resources in one page.
+    max_results: int = 1000
+    # A filter that no index can narrow scans at most this many resources; beyond, 400 tooMany.
+    max_scan: int = 500_000
+    # The server's clock, injectable so that tests can move time without sleeping.
+    clock: Callable[[], str] = utc_now

@@ -1,0 +1,5 @@
+import sys
+
+from scimulator.cli import main
+
+sys.exit(main())

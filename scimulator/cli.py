@@ -1,0 +1,84 @@
+"""The ``scimulator`` command.
+
+Bad arguments and unusable options get one plain sentence on stderr and exit code 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+
+from scimulator import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one sentence, exit 2
+        self.exit(EXIT_UNUSABLE, f"scimulator: {message}. See 'scimulator --help'.\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="scimulator", description="Certify SCIM 2.0 endpoints against how Okta and Entra ID behave.")
+    parser.add_argument("--version", action="version", version=f"scimulator {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="run the bundled reference SCIM 2.0 server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on; 0 picks a free one (default 8080)")
+    serve.add_argument("--db", default="scimulator.db", help="SQLite file that holds the data (default scimulator.db)")
+    serve.add_argument("--token", help="bearer token to accept (default: SCIMULATOR_TOKEN, else a new random one)")
+    serve.add_argument("--anonymous-discovery", action="store_true",
+                       help="let /ServiceProviderConfig, /ResourceTypes and /Schemas be read without a token")
+
+    commands.add_parser("demo", help="start the reference server and drive a short scripted provisioning")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    from reference_server import ServerConfig
+    from scimulator.server import build_server
+
+    if not 0 <= args.port <= 65535:
+        print(f"scimulator: --port must be between 0 and 65535, not {args.port}.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    given = args.token or os.environ.get("SCIMULATOR_TOKEN")
+    token = given or secrets.token_urlsafe(24)
+    config = ServerConfig(db_path=args.db, tokens=[token], anonymous_discovery=args.anonymous_discovery)
+    try:
+        running = build_server(config, args.host, args.port)
+    except OSError as error:
+        print(f"scimulator: cannot listen on {args.host}:{args.port} ({error.strerror or error}).", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"SCIM base URL: {running.base_url}", flush=True)
+    if given:
+        print("Bearer token: the one you gave (not shown)", flush=True)
+    else:
+        print(f"Bearer token: {token}", flush=True)
+    print(f"Data: {os.path.abspath(args.db)}", flush=True)
+    try:
+        running.server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.server.close()
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "demo":
+        from scimulator.demo import run_demo
+
+        return run_demo()
+    _parser().print_help()
+    return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
