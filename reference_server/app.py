@@ -44,6 +44,10 @@ def error_response(error: ScimError) -> Response:
     return scim_response(error.body(), error.status, error.headers)
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def create_app(config: ServerConfig) -> Flask:
     app = Flask("reference_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_payload_bytes
@@ -108,7 +112,7 @@ def create_app(config: ServerConfig) -> Flask:
         if not raw.strip():
             raise bad_request("invalidSyntax", "The request body is empty; send a JSON object.")
         try:
-            return json.loads(raw)
+            return json.loads(raw, parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as error:
             raise bad_request("invalidSyntax", f"The request body is not valid JSON: {error}.") from None
 

@@ -8,6 +8,7 @@ client echoes back (``id``, ``meta``, ``groups``, as Okta's PUT does, 1.4) are i
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +23,8 @@ def coerce(attribute: Attribute, value: Any, where: str) -> Any:
     """One value of ``attribute`` in its canonical type, or a 400 invalidValue naming ``where``."""
     if attribute.multi_valued:
         items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, list) for item in items):
+            raise bad_request("invalidValue", f"'{where}' must be a list of values, not a list of lists.")
         single = replace(attribute, multi_valued=False)
         coerced = [coerce(single, item, f"{where}[{i}]") for i, item in enumerate(items) if item is not None]
         if attribute.type == "complex":
@@ -55,7 +58,7 @@ def coerce(attribute: Attribute, value: Any, where: str) -> Any:
             return int(value)
         raise bad_request("invalidValue", f"'{where}' must be an integer, not {value!r}.")
     if kind == "decimal":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             return float(value)
         raise bad_request("invalidValue", f"'{where}' must be a number, not {value!r}.")
     if kind == "dateTime":
@@ -65,7 +68,7 @@ def coerce(attribute: Attribute, value: Any, where: str) -> Any:
     # string, reference, binary
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return str(value)
     raise bad_request("invalidValue", f"'{where}' must be a string, not {_json_kind(value)}.")
 
