@@ -32,6 +32,10 @@ DISCOVERY = ("ServiceProviderConfig", "ResourceTypes", "Schemas")
 log = logging.getLogger("reference_server")
 
 
+READ_ONLY_ENDPOINTS = {"serviceproviderconfig", "resourcetypes", "schemas"}
+"""Discovery endpoints (RFC 7644 section 4): any method but GET is answered 405, not 404."""
+
+
 def scim_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     payload = "" if body is None else json.dumps(body, ensure_ascii=False)
     response = Response(payload, status=status, content_type=f"{SCIM_JSON}; charset=utf-8")
@@ -119,6 +123,8 @@ def create_app(config: ServerConfig) -> Flask:
     def rtype_for(endpoint: str) -> ResourceType:
         rtype = BY_ENDPOINT.get(endpoint.lower())
         if rtype is None:
+            if endpoint.lower() in READ_ONLY_ENDPOINTS:
+                raise ScimError(405, f"{request.method} is not allowed on /{endpoint}; it is read-only (GET).")
             raise not_found(f"There is no SCIM endpoint at {request.path}.")
         return rtype
 

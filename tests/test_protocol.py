@@ -116,6 +116,10 @@ def test_body_over_max_payload_is_413(client):
     ("GET", "/nowhere/at/all", None, 404, None),
     ("DELETE", "/Users", None, 405, None),
     ("PUT", "/Users", None, 405, None),
+    ("POST", "/ServiceProviderConfig", b'{}', 405, None),
+    ("POST", "/ResourceTypes", b'{}', 405, None),
+    ("POST", "/Schemas", b'{}', 405, None),
+    ("DELETE", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", None, 405, None),
     ("PATCH", "/Users/does-not-exist", b'{"Operations":[{"op":"add","path":"title","value":"x"}]}', 404, None),
     ("GET", "/Users?attributes=a..b", None, 400, "invalidValue"),
 ])
