@@ -1,0 +1,158 @@
+"""The IdP's directory: people and groups with realistic, awkward data, and an app's assignments.
+
+Everything is deterministic from a seed, so that a failing scenario can be replayed exactly.
+The data is chosen to break naive servers: non-ASCII names, apostrophes, plus-addressed emails
+and long values appear in every population of a few dozen people.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import uuid
+from dataclasses import dataclass, field
+
+from faker import Faker
+
+# Locales whose names carry accents, apostrophes, non-Latin scripts and long compound surnames.
+LOCALES = ["en_US", "en_IE", "de_DE", "fr_FR", "es_ES", "pl_PL", "ja_JP", "pt_BR", "sv_SE", "it_IT"]
+EMAIL_DOMAIN = "example.com"
+LONG_VALUE = 200  # characters: longer than many servers' VARCHAR(128) columns
+
+
+@dataclass
+class Person:
+    id: str  # the IdP's own object id: Okta's 00u… id, Entra's objectId (a GUID)
+    given_name: str
+    family_name: str
+    login: str  # Okta login / Entra userPrincipalName: the userName sent
+    email: str
+    display_name: str
+    locale: str
+    title: str | None = None
+    department: str | None = None
+    active: bool = True  # Okta status ACTIVE / Entra accountEnabled
+
+    @property
+    def mail_nickname(self) -> str:
+        """Entra's mailNickname: the part of the UPN before the @."""
+        return self.login.split("@", 1)[0]
+
+
+@dataclass
+class Group:
+    id: str  # Okta 00g… id / Entra objectId
+    name: str
+    members: list[str] = field(default_factory=list)  # person ids, in the order they were added
+
+
+class Directory:
+    """People and groups of one IdP tenant."""
+
+    def __init__(self, seed: int = 0, id_style: str = "okta"):
+        if id_style not in ("okta", "entra"):
+            raise ValueError("id_style is 'okta' or 'entra'")
+        self.seed = seed
+        self.id_style = id_style
+        self._random = random.Random(seed)
+        self._fakers = {locale: Faker(locale) for locale in LOCALES}
+        for offset, faker in enumerate(self._fakers.values()):
+            faker.seed_instance(seed * 100 + offset)
+        self.people: dict[str, Person] = {}
+        self.groups: dict[str, Group] = {}
+        self._logins: set[str] = set()
+
+    # --- ids ------------------------------------------------------------------------------------
+
+    def _object_id(self, okta_prefix: str) -> str:
+        if self.id_style == "entra":
+            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        alphabet = string.ascii_letters + string.digits
+        return okta_prefix + "".join(self._random.choice(alphabet) for _ in range(17))
+
+    def random_guid(self) -> str:
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    # --- people ---------------------------------------------------------------------------------
+
+    def add_person(self, **overrides) -> Person:
+        n = len(self.people)
+        locale = LOCALES[n % len(LOCALES)]
+        faker = self._fakers[locale]
+        given, family = faker.first_name(), faker.last_name()
+        if n % 7 == 3:
+            family = "O'" + family  # apostrophes in filters and JSON
+        if n % 11 == 5:
+            family = (family + "-") * (LONG_VALUE // (len(family) + 1)) + family  # a long value
+        local = self._ascii_local_part(given, family, n)
+        plus = f"+scim{n}" if n % 5 == 2 else ""
+        login = f"{local}@{EMAIL_DOMAIN}"
+        person = Person(
+            id=self._object_id("00u"),
+            given_name=given,
+            family_name=family,
+            login=login,
+            email=f"{local}{plus}@{EMAIL_DOMAIN}",
+            display_name=f"{given} {family}",
+            locale=locale.replace("_", "-"),
+            title=faker.job()[:60] if n % 3 else None,
+            department=self._random.choice(["Engineering", "Sales", "Support", "Finance", "R&D"]) if n % 4 else None,
+        )
+        for key, value in overrides.items():
+            setattr(person, key, value)
+        self._logins.add(person.login.lower())
+        self.people[person.id] = person
+        return person
+
+    def _ascii_local_part(self, given: str, family: str, n: int) -> str:
+        import unicodedata
+
+        def ascii_of(text: str) -> str:
+            decomposed = unicodedata.normalize("NFKD", text)
+            kept = "".join(c for c in decomposed if c.isascii() and (c.isalnum() or c in "'-"))
+            return kept.lower().replace("'", "")[:30].strip("-")
+
+        given_part, family_part = ascii_of(given), ascii_of(family)
+        base = f"{given_part}.{family_part}" if given_part and family_part else f"user{n}"
+        candidate = base
+        while f"{candidate}@{EMAIL_DOMAIN}" in self._logins:
+            candidate = f"{base}{n}"
+            n += 1
+        return candidate
+
+    def add_people(self, count: int) -> list[Person]:
+        return [self.add_person() for _ in range(count)]
+
+    # --- groups ---------------------------------------------------------------------------------
+
+    def add_group(self, name: str | None = None, members: list[Person] = ()) -> Group:
+        n = len(self.groups)
+        if name is None:
+            faker = self._fakers[LOCALES[n % len(LOCALES)]]
+            name = f"{faker.word().capitalize()} {self._random.choice(['Team', 'Crew', 'Admins', 'Équipe', 'Guild'])} {n}"
+        group = Group(self._object_id("00g"), name, [p.id for p in members])
+        self.groups[group.id] = group
+        return group
+
+    def add_groups(self, count: int, members_each: int = 0) -> list[Group]:
+        people = list(self.people.values())
+        groups = []
+        for _ in range(count):
+            members = self._random.sample(people, min(members_each, len(people))) if members_each else []
+            groups.append(self.add_group(members=members))
+        return groups
+
+    def person(self, person_id: str) -> Person:
+        return self.people[person_id]
+
+    def group(self, group_id: str) -> Group:
+        return self.groups[group_id]
+
+
+@dataclass
+class AppAssignments:
+    """Who and what is assigned to one app integration, and which groups are pushed (Okta Group Push)."""
+
+    people: set[str] = field(default_factory=set)
+    groups: set[str] = field(default_factory=set)
+    pushed_groups: set[str] = field(default_factory=set)

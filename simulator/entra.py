@@ -1,0 +1,605 @@
+"""Microsoft Entra ID's provisioning engine (idp-behaviour.md section 2).
+
+Entra is not event-driven: admin actions only change the directory, and the provisioning service
+sends what changed at its next cycle: an initial cycle over everything in scope, then incremental
+cycles every 40 minutes over what changed since the watermark [E1][E10]. Time is the virtual clock's,
+so a day of cycles costs only its HTTP time.
+
+Two PATCH dialects (2.4) [E2]: without ``aadOptscim062020``, one operation per attribute with
+capitalised ``op`` and string booleans; with it, lowercase ops, real booleans, and the plain
+replaces collapsed into one pathless operation with dotted keys.
+
+What the Entra admin sees: ``log`` (the provisioning log, one entry per object and action),
+``quarantine`` (with Graph's reason codes) and ``job_disabled``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from simulator.directory import AppAssignments, Directory, Group, Person
+from simulator.scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
+from simulator.transport import Exchange, Transport
+
+CYCLE = timedelta(minutes=40)  # [E1][E10], fixed [E6]
+QUARANTINED_CYCLE = timedelta(days=1)  # [E3][E4]
+QUARANTINE_LIMIT = timedelta(weeks=4)  # more than 4 weeks in quarantine disables the job [E4]
+SOFT_DELETE_GRACE = timedelta(days=30)  # [E1][E3]
+ESCROW_INTERVALS = [timedelta(hours=6), timedelta(hours=12), timedelta(hours=24)]  # then every 24 h [E4]
+ESCROW_LIMIT = timedelta(days=28)  # [E4]
+MS_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+WORK_EMAIL = 'emails[type eq "work"].value'
+FLAG = "aadOptscim062020"
+
+# Quarantine reasons, as Microsoft Graph's synchronizationQuarantine names them.
+IMMEDIATE = "EncounteredQuarantineException"
+PROPORTION = "EncounteredEscrowProportionThreshold"
+BASE = "EncounteredBaseEscrowThreshold"
+TOTAL = "EncounteredTotalEscrowThreshold"
+# Provisioning-log error codes from Microsoft's docs; the others are scimulator's own labels.
+CREDENTIALS = "SystemForCrossDomainIdentityManagementCredentialValidationFailure"
+INCOMPATIBLE = "SystemForCrossDomainIdentityManagementServiceIncompatible"
+
+
+def flag_in_tenant_url(url: str) -> bool:
+    """The flag is switched on by appending it to the Tenant URL: `https://host/scim/v2/?aadOptscim062020` [V3][J9]."""
+    return FLAG.lower() in urlsplit(url).query.lower()
+
+
+@dataclass
+class LogEntry:
+    """One line of Entra's provisioning log."""
+
+    at: datetime
+    cycle: int
+    action: str  # Create | Update | Disable | Delete | Other
+    object_type: str  # User | Group
+    source_id: str
+    target_id: str | None
+    status: str  # success | failure | skipped
+    error_code: str | None = None
+    message: str = ""
+
+
+@dataclass
+class Quarantine:
+    reason: str
+    began: datetime
+    detail: str
+
+
+@dataclass
+class _Escrow:
+    first_failure: datetime
+    attempts: int
+    next_retry: datetime
+
+
+@dataclass
+class _UserState:
+    target_id: str | None = None
+    sent: dict[str, Any] = field(default_factory=dict)  # the attributes as last synced
+    managed: bool = True
+    disabled_in_target: bool = False
+    soft_deleted_at: datetime | None = None
+    deleted: bool = False
+
+
+@dataclass
+class _GroupState:
+    target_id: str | None = None
+    name: str | None = None
+    members: set[str] = field(default_factory=set)  # person ids synced as members
+    deleted: bool = False
+
+
+class _Stop(Exception):
+    """The cycle stops: the job has been quarantined."""
+
+
+class _ObjectFailed(Exception):
+    def __init__(self, exchange: Exchange, code: str | None, message: str):
+        super().__init__(message)
+        self.exchange, self.code, self.message = exchange, code, message
+
+
+class EntraEngine:
+    def __init__(self, transport: Transport, directory: Directory, aad_opt_scim062020: bool = False,
+                 matching: tuple[str, ...] = ("userName",), member_batch: int = 50, skip_out_of_scope_deletions: bool = False,
+                 probe_each_cycle: bool = True):
+        self.http = transport
+        self.clock = transport.clock
+        self.directory = directory
+        self.flag = aad_opt_scim062020
+        self.matching = matching
+        self.member_batch = member_batch
+        self.skip_out_of_scope_deletions = skip_out_of_scope_deletions
+        self.probe_each_cycle = probe_each_cycle
+        self.assignments = AppAssignments()
+        self.log: list[LogEntry] = []
+        self.quarantine: Quarantine | None = None
+        self.quarantine_history: list[Quarantine] = []
+        self.job_disabled: str | None = None
+        self.running = False
+        self.cycles = 0
+        self.next_cycle: datetime | None = None
+        self._users: dict[str, _UserState] = {}
+        self._groups: dict[str, _GroupState] = {}
+        self._dirty: set[str] = set()
+        self._escrow: dict[str, _Escrow] = {}
+        self._hard_deleted: set[str] = set()
+        self._deleted_groups: set[str] = set()
+        self._cycle_failures = 0
+
+    # --- what the admin does (nothing is sent until a cycle runs) -------------------------------
+
+    def assign_user(self, person: Person) -> None:
+        self.assignments.people.add(person.id)
+        self._touch(person.id)
+
+    def unassign_user(self, person: Person) -> None:
+        self.assignments.people.discard(person.id)
+        self._touch(person.id)
+
+    def assign_group(self, group: Group) -> None:
+        """A group assignment brings the group and its members into scope."""
+        self.assignments.groups.add(group.id)
+        self._touch(group.id, *group.members)
+
+    def unassign_group(self, group: Group) -> None:
+        self.assignments.groups.discard(group.id)
+        self._touch(group.id, *group.members)
+
+    def update_user(self, person: Person, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(person, name, value)
+        self._touch(person.id)
+
+    def disable_user(self, person: Person) -> None:
+        """accountEnabled false, or sign-in blocked [E3]."""
+        person.active = False
+        self._touch(person.id)
+
+    def enable_user(self, person: Person) -> None:
+        person.active = True
+        self._touch(person.id)
+
+    def soft_delete_user(self, person: Person) -> None:
+        state = self._users.setdefault(person.id, _UserState())
+        state.soft_deleted_at = self.clock.now()
+        self._touch(person.id)
+
+    def restore_user(self, person: Person) -> None:
+        state = self._users.setdefault(person.id, _UserState())
+        state.soft_deleted_at = None
+        self._touch(person.id)
+
+    def hard_delete_user(self, person: Person) -> None:
+        """A manual permanent delete: DELETE at the next cycle [E1][E3]."""
+        self._hard_deleted.add(person.id)
+        self._touch(person.id)
+
+    def add_member(self, group: Group, person: Person) -> None:
+        if person.id not in group.members:
+            group.members.append(person.id)
+        self._touch(group.id, person.id)
+
+    def remove_member(self, group: Group, person: Person) -> None:
+        if person.id in group.members:
+            group.members.remove(person.id)
+        self._touch(group.id, person.id)
+
+    def rename_group(self, group: Group, name: str) -> None:
+        group.name = name
+        self._touch(group.id)
+
+    def delete_group(self, group: Group) -> None:
+        self._deleted_groups.add(group.id)
+        self._touch(group.id, *group.members)
+
+    def _touch(self, *object_ids: str) -> None:
+        self._dirty.update(object_ids)
+
+    # --- the job --------------------------------------------------------------------------------
+
+    def test_connection(self) -> tuple[bool, str]:
+        """A filter on a random GUID that must answer 200 and an empty ListResponse [E1][J1]."""
+        probe = self.http.get("/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
+        if probe.status is None:
+            return False, f"Could not connect to the target: {probe.failure}."
+        if probe.status == 401:
+            return False, f"{CREDENTIALS}: the target refused the credentials (401)."
+        if probe.status != 200:
+            return False, f"The target answered {probe.status} where Entra expects 200 and an empty list."
+        problem = probe.failure or list_problem(probe.response_body)
+        if problem or probe.response_body.get("totalResults") != 0:
+            return False, f"{INCOMPATIBLE}: {problem or 'a filter on a random value did not answer an empty list'}."
+        return True, "You are connected to the target and can provision."
+
+    def start(self) -> None:
+        """Start provisioning: the initial cycle runs now; incremental ones every 40 minutes after."""
+        self.running = True
+        self._initial = True
+        self._run_cycle()
+
+    def restart(self) -> None:
+        """Restart clears the watermark and the quarantine: the next cycle is an initial one [E3]."""
+        self.quarantine = None
+        self.job_disabled = None
+        self.start()
+
+    def advance(self, delta: timedelta) -> None:
+        """Let time pass: every cycle that falls due runs, at its own time."""
+        until = self.clock.now() + delta
+        while self.running and not self.job_disabled and self.next_cycle is not None and self.next_cycle <= until:
+            self.clock.advance_to(self.next_cycle)
+            self._run_cycle()
+        self.clock.advance_to(until)
+
+    def _run_cycle(self) -> None:
+        self.cycles += 1
+        initial, self._initial = getattr(self, "_initial", False), False
+        self._cycle_failures = 0
+        try:
+            if self.probe_each_cycle:
+                self._probe()
+            self._sync(initial)
+        except _Stop:
+            pass
+        self._after_cycle()
+
+    def _after_cycle(self) -> None:
+        now = self.clock.now()
+        if self.quarantine and self._cycle_failures == 0 and self.quarantine.began < now and not self._stopped_this_cycle:
+            self.quarantine = None  # errors fixed: the quarantine lifts with this cycle [E4]
+        if self.quarantine and now - self.quarantine.began > QUARANTINE_LIMIT:
+            self.job_disabled = "The job stayed in quarantine for more than four weeks and was disabled."
+        if any(now - escrow.first_failure > ESCROW_LIMIT for escrow in self._escrow.values()):
+            self._escrow = {k: v for k, v in self._escrow.items() if now - v.first_failure <= ESCROW_LIMIT}
+            self.job_disabled = "An object stayed in escrow for more than 28 days; the escrow was dropped and the job disabled."
+        self.next_cycle = now + (QUARANTINED_CYCLE if self.quarantine else CYCLE)
+        self._stopped_this_cycle = False
+
+    _stopped_this_cycle = False
+
+    def _probe(self) -> None:
+        probe = self.http.get("/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
+        self._judge_query(probe, "the connection probe")
+
+    def _judge_query(self, exchange: Exchange, what: str) -> None:
+        """Answers that quarantine the job at once: 401, and a filter query not answered 200 [E4]."""
+        if exchange.status == 401:
+            self._quarantine(IMMEDIATE, f"{CREDENTIALS}: {what} was refused with 401.")
+        if exchange.status == 404:
+            self._quarantine(IMMEDIATE, f"SCIM compliance issue: {what} got HTTP/404 Not Found rather than the "
+                                        "expected HTTP/200 OK.")
+
+    def _quarantine(self, reason: str, detail: str) -> None:
+        if self.quarantine is None:
+            self.quarantine = Quarantine(reason, self.clock.now(), detail)
+            self.quarantine_history.append(self.quarantine)
+        self._stopped_this_cycle = True
+        raise _Stop()
+
+    # --- scope ----------------------------------------------------------------------------------
+
+    def _in_scope(self, person: Person) -> bool:
+        if person.id in self.assignments.people:
+            return True
+        return any(person.id in self.directory.groups[g].members for g in self.assignments.groups
+                   if g in self.directory.groups and g not in self._deleted_groups)
+
+    def _sync(self, initial: bool) -> None:
+        now = self.clock.now()
+        due_escrow = {k for k, v in self._escrow.items() if v.next_retry <= now}
+        soft_deleted_due = {pid for pid, st in self._users.items()
+                            if st.soft_deleted_at and not st.deleted and now - st.soft_deleted_at >= SOFT_DELETE_GRACE}
+        if initial:
+            todo = set(self.directory.people) | set(self.directory.groups)
+        else:
+            todo = self._dirty | due_escrow | soft_deleted_due
+        self._dirty = set()
+        people = [pid for pid in self.directory.people if pid in todo]
+        touched_people = set(people)
+        groups = [gid for gid, group in self.directory.groups.items()
+                  if gid in todo or (gid in self.assignments.groups and touched_people.intersection(group.members))]
+        for person_id in people:
+            self._object(person_id, self._sync_user, self.directory.people[person_id])
+        for group_id in groups:
+            self._object(group_id, self._sync_group, self.directory.groups[group_id])
+        self._check_thresholds()
+
+    def _object(self, object_id: str, sync, obj) -> None:
+        try:
+            sync(obj)
+            self._escrow.pop(object_id, None)
+        except _ObjectFailed as failure:
+            self._cycle_failures += 1
+            escrow = self._escrow.get(object_id)
+            now = self.clock.now()
+            if escrow is None:
+                escrow = self._escrow[object_id] = _Escrow(now, 0, now)
+            interval = ESCROW_INTERVALS[min(escrow.attempts, len(ESCROW_INTERVALS) - 1)]
+            escrow.attempts += 1
+            escrow.next_retry = now + interval
+
+    def _check_thresholds(self) -> None:
+        """Failure-count quarantine: evaluated from 5,000 escrowed objects on [E4] (counting objects is INF)."""
+        failing = len(self._escrow)
+        if failing < 5000:
+            return
+        total = max(1, len(self._users) + len(self._groups))
+        if failing > 60000:
+            self._quarantine(TOTAL, f"{failing} objects are failing (above 60,000).")
+        if failing > 40000:
+            self._quarantine(BASE, f"{failing} objects are failing (above 40,000).")
+        if failing / total > 0.4:
+            self._quarantine(PROPORTION, f"{failing} of {total} objects are failing (above 40%).")
+
+    def _record(self, action: str, kind: str, source: str, target: str | None, exchange: Exchange | None,
+                status: str = "success", code: str | None = None, message: str = "") -> None:
+        self.log.append(LogEntry(self.clock.now(), self.cycles, action, kind, source, target, status, code, message))
+
+    def _fail(self, action: str, kind: str, source: str, target: str | None, exchange: Exchange) -> None:
+        """Record the failure, quarantine at once where Entra does, else escrow the object."""
+        if exchange.status == 401:
+            self._record(action, kind, source, target, exchange, "failure", CREDENTIALS, "The target answered 401.")
+            self._quarantine(IMMEDIATE, f"{CREDENTIALS}: {exchange.method} {exchange.url} was refused with 401.")
+        if exchange.status == 429:
+            code, message = "HttpStatus429", "The target throttled the request (429); retried in a later cycle."
+        elif exchange.status is None:
+            code, message = "TargetUnreachable", exchange.failure or "no answer"
+        elif exchange.failure:
+            code, message = INCOMPATIBLE, exchange.failure
+        else:
+            code = f"HttpStatus{exchange.status}"
+            message = f"The target answered {exchange.status}: {error_detail(exchange.response_body)}"
+        self._record(action, kind, source, target, exchange, "failure", code, message)
+        raise _ObjectFailed(exchange, code, message)
+
+    # --- users ----------------------------------------------------------------------------------
+
+    def user_attributes(self, person: Person) -> dict[str, Any]:
+        """Entra's default attribute mappings [E1], as SCIM paths; null sources are skipped [E6]."""
+        attributes = {"userName": person.login, "active": person.active, "displayName": person.display_name,
+                      WORK_EMAIL: person.email, "name.givenName": person.given_name,
+                      "name.familyName": person.family_name, "name.formatted": f"{person.given_name} {person.family_name}",
+                      "externalId": person.mail_nickname, "title": person.title,
+                      f"{ENTERPRISE}:department": person.department}
+        return {path: value for path, value in attributes.items() if value is not None}
+
+    def create_body(self, person: Person) -> dict:
+        """The create body of 2.3 [E1]: `active` always sent [J17], `meta.resourceType`, `roles: []`."""
+        body: dict[str, Any] = {
+            "schemas": [USER, ENTERPRISE], "externalId": person.mail_nickname, "userName": person.login,
+            "active": person.active, "displayName": person.display_name,
+            "emails": [{"primary": True, "type": "work", "value": person.email}],
+            "meta": {"resourceType": "User"},
+            "name": {"formatted": f"{person.given_name} {person.family_name}", "familyName": person.family_name,
+                     "givenName": person.given_name},
+            "roles": []}
+        if person.title:
+            body["title"] = person.title
+        if person.department:
+            body[ENTERPRISE] = {"department": person.department}
+        return body
+
+    def patch_operations(self, old: dict[str, Any], new: dict[str, Any]) -> list[dict]:
+        """The operations for what changed, in this job's dialect (2.4, 2.5)."""
+        changed = [path for path in new if old.get(path) != new[path]]
+        removed = [path for path in old if path not in new]
+        if not self.flag:
+            ops = [{"op": "Replace" if path in old else "Add", "path": path, "value": _entra_string(new[path])}
+                   for path in changed]
+            return ops + [{"op": "Remove", "path": path} for path in removed]
+        filtered = [path for path in changed if "[" in path]
+        plain = [path for path in changed if "[" not in path]
+        ops = [{"op": "replace" if path in old else "add", "path": path, "value": new[path]} for path in filtered]
+        if plain == ["active"]:
+            ops.append({"op": "replace", "path": "active", "value": new["active"]})  # 2.5 with the flag [E2]
+        elif plain:
+            ops.append({"op": "replace", "value": {path: new[path] for path in plain}})
+        return ops + [{"op": "remove", "path": path} for path in removed]
+
+    def _sync_user(self, person: Person) -> None:
+        state = self._users.setdefault(person.id, _UserState())
+        if state.deleted:
+            return
+        if person.id in self._hard_deleted or (state.soft_deleted_at and
+                                               self.clock.now() - state.soft_deleted_at >= SOFT_DELETE_GRACE):
+            if state.target_id:
+                self._delete_user(person, state)
+            state.deleted = True
+            return
+        active_wanted = person.active and state.soft_deleted_at is None
+        if not self._in_scope(person):
+            if state.target_id and state.managed and not state.disabled_in_target and not self.skip_out_of_scope_deletions:
+                self._set_active(person, state, False)
+            state.managed = False  # unassigned: one disable, then Entra stops managing the user [E3]
+            return
+        if not state.managed:  # assigned again: matched afresh
+            state.managed, state.target_id, state.sent = True, None, {}
+        if state.target_id is None:
+            if not active_wanted:
+                self._record("Other", "User", person.id, None, None, "skipped", None,
+                             "The user is disabled in Entra and is not provisioned [E3].")
+                return
+            self._match_or_create(person, state)
+            return
+        wanted = self.user_attributes(person)
+        wanted["active"] = active_wanted
+        changed = {path for path in set(wanted) | set(state.sent) if wanted.get(path) != state.sent.get(path)}
+        if changed == {"active"}:
+            self._set_active(person, state, active_wanted)
+        elif changed:
+            self._patch_user(person, state, wanted, "Update" if active_wanted else "Disable")
+
+    def _match_or_create(self, person: Person, state: _UserState) -> None:
+        values = {"userName": person.login, "externalId": person.mail_nickname, WORK_EMAIL: person.email}
+        for attribute in self.matching:
+            lookup = self.http.get("/Users", [("filter", eq_filter(attribute, values[attribute]))])
+            self._judge_query(lookup, f"the lookup of {person.login}")
+            if lookup.status != 200 or lookup.failure or list_problem(lookup.response_body):
+                self._fail("Other", "User", person.id, None, lookup)
+            found = resources_of(lookup.response_body)
+            if found and found[0].get("id"):
+                state.target_id = found[0]["id"]
+                current = _flatten(found[0])
+                wanted = self.user_attributes(person)
+                differing = {path: value for path, value in wanted.items() if current.get(path) != value}
+                if differing:
+                    known = {path: current[path] for path in differing if path in current}
+                    self._patch_user(person, state, {**known, **differing}, "Update", old=known)
+                state.sent = wanted
+                return
+        created = self.http.post("/Users", self.create_body(person))
+        if created.status not in (200, 201) or created.failure or not isinstance(created.response_body, dict) \
+                or not created.response_body.get("id"):
+            self._fail("Create", "User", person.id, None, created)
+        state.target_id = created.response_body["id"]
+        state.sent = self.user_attributes(person)
+        state.disabled_in_target = not person.active
+        self._record("Create", "User", person.id, state.target_id, created)
+
+    def _patch_user(self, person: Person, state: _UserState, wanted: dict, action: str, old: dict | None = None) -> None:
+        operations = self.patch_operations(state.sent if old is None else old, wanted)
+        if not operations:
+            return
+        answer = self.http.patch(f"/Users/{state.target_id}", patch(*operations))
+        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+            self._fail(action, "User", person.id, state.target_id, answer)
+        state.sent = {**state.sent, **wanted}
+        state.disabled_in_target = wanted.get("active") is False
+        self._record(action, "User", person.id, state.target_id, answer)
+
+    def _set_active(self, person: Person, state: _UserState, active: bool) -> None:
+        """Disable (2.5) or restore (2.6): `Replace active "False"`, or a real boolean with the flag [E2]."""
+        op = {"op": "replace", "path": "active", "value": active} if self.flag else \
+            {"op": "Replace", "path": "active", "value": _entra_string(active)}
+        answer = self.http.patch(f"/Users/{state.target_id}", patch(op))
+        action = "Update" if active else "Disable"
+        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+            self._fail(action, "User", person.id, state.target_id, answer)
+        state.sent["active"] = active
+        state.disabled_in_target = not active
+        self._record(action, "User", person.id, state.target_id, answer)
+
+    def _delete_user(self, person: Person, state: _UserState) -> None:
+        answer = self.http.delete(f"/Users/{state.target_id}")
+        if answer.status not in (204, 200, 404):
+            self._fail("Delete", "User", person.id, state.target_id, answer)
+        self._record("Delete", "User", person.id, state.target_id, answer)
+
+    # --- groups (2.7) ---------------------------------------------------------------------------
+
+    def _member_targets(self, group: Group) -> dict[str, str]:
+        """Members Entra can reference: provisioned users of the group (nested groups are not [E6])."""
+        return {pid: self._users[pid].target_id for pid in group.members
+                if pid in self._users and self._users[pid].target_id and not self._users[pid].deleted}
+
+    def _sync_group(self, group: Group) -> None:
+        state = self._groups.setdefault(group.id, _GroupState())
+        if state.deleted:
+            return
+        if group.id in self._deleted_groups:
+            if state.target_id:
+                answer = self.http.delete(f"/Groups/{state.target_id}")
+                if answer.status not in (204, 200, 404):
+                    self._fail("Delete", "Group", group.id, state.target_id, answer)
+                self._record("Delete", "Group", group.id, state.target_id, answer)
+            state.deleted = True
+            return
+        if group.id not in self.assignments.groups:
+            return
+        if state.target_id is None:
+            self._match_or_create_group(group, state)
+        if state.name != group.name:
+            op = "replace" if self.flag else "Replace"
+            answer = self.http.patch(f"/Groups/{state.target_id}",
+                                     patch({"op": op, "path": "displayName", "value": group.name}))
+            if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+                self._fail("Update", "Group", group.id, state.target_id, answer)
+            state.name = group.name
+            self._record("Update", "Group", group.id, state.target_id, answer)
+        targets = self._member_targets(group)
+        to_add = [pid for pid in targets if pid not in state.members]
+        to_remove = [pid for pid in state.members if pid not in targets]
+        for batch in _batches(to_add, self.member_batch):
+            value = [{"value": targets[pid]} if self.flag else {"$ref": None, "value": targets[pid]} for pid in batch]
+            self._member_patch(group, state, [{"op": "add" if self.flag else "Add", "path": "members", "value": value}])
+            state.members.update(batch)
+        for batch in _batches(to_remove, self.member_batch):
+            ids = [self._users[pid].target_id for pid in batch]
+            if self.flag:
+                ops = [{"op": "remove", "path": f'members[value eq "{target}"]'} for target in ids]
+            else:
+                ops = [{"op": "Remove", "path": "members", "value": [{"value": target} for target in ids]}]
+            self._member_patch(group, state, ops)
+            state.members.difference_update(batch)
+
+    def _member_patch(self, group: Group, state: _GroupState, operations: list[dict]) -> None:
+        answer = self.http.patch(f"/Groups/{state.target_id}", patch(*operations))
+        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+            self._fail("Update", "Group", group.id, state.target_id, answer)
+        self._record("Update", "Group", group.id, state.target_id, answer)
+
+    def _match_or_create_group(self, group: Group, state: _GroupState) -> None:
+        lookup = self.http.get("/Groups", [("excludedAttributes", "members"), ("filter", eq_filter("displayName", group.name))])
+        self._judge_query(lookup, f"the lookup of group {group.name}")
+        if lookup.status != 200 or lookup.failure or list_problem(lookup.response_body):
+            self._fail("Other", "Group", group.id, None, lookup)
+        found = resources_of(lookup.response_body)
+        if found and found[0].get("id"):
+            state.target_id, state.name = found[0]["id"], found[0].get("displayName")
+            return
+        created = self.http.post("/Groups", {"schemas": [GROUP, MS_GROUP_SCHEMA], "externalId": group.id,
+                                             "displayName": group.name, "meta": {"resourceType": "Group"}})
+        if created.status not in (200, 201) or created.failure or not isinstance(created.response_body, dict) \
+                or not created.response_body.get("id"):
+            self._fail("Create", "Group", group.id, None, created)
+        state.target_id, state.name = created.response_body["id"], group.name
+        self._record("Create", "Group", group.id, state.target_id, created)
+        read = self.http.get(f"/Groups/{state.target_id}", [("excludedAttributes", "members")])
+        if read.status != 200:
+            self._fail("Other", "Group", group.id, state.target_id, read)
+
+    # --- what the admin sees --------------------------------------------------------------------
+
+    def target_id_of(self, obj: Person | Group) -> str | None:
+        state = (self._users if isinstance(obj, Person) else self._groups).get(obj.id)
+        return state.target_id if state else None
+
+    def escrowed(self) -> dict[str, datetime]:
+        """Objects waiting for a retry, and when it is due."""
+        return {object_id: escrow.next_retry for object_id, escrow in self._escrow.items()}
+
+    def failures(self) -> list[LogEntry]:
+        return [entry for entry in self.log if entry.status == "failure"]
+
+
+def _entra_string(value: Any) -> Any:
+    """Without the flag, booleans travel as "True"/"False" [E2]."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return value
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _flatten(resource: dict) -> dict[str, Any]:
+    """A target's user read as the paths Entra maps, for the comparison after a match."""
+    name = resource.get("name") if isinstance(resource.get("name"), dict) else {}
+    emails = resource.get("emails") if isinstance(resource.get("emails"), list) else []
+    work = next((e.get("value") for e in emails if isinstance(e, dict) and e.get("type") == "work"), None)
+    enterprise = resource.get(ENTERPRISE) if isinstance(resource.get(ENTERPRISE), dict) else {}
+    flat = {"userName": resource.get("userName"), "active": resource.get("active"),
+            "displayName": resource.get("displayName"), WORK_EMAIL: work, "name.givenName": name.get("givenName"),
+            "name.familyName": name.get("familyName"), "name.formatted": name.get("formatted"),
+            "externalId": resource.get("externalId"), "title": resource.get("title"),
+            f"{ENTERPRISE}:department": enterprise.get("department")}
+    return {path: value for path, value in flat.items() if value is not None}

@@ -1,0 +1,421 @@
+"""Okta's provisioning engine: what Okta sends, in the order it sends it (idp-behaviour.md section 1).
+
+Two flavours [O1][O2]:
+- ``oin``: an OIN template app. Users are PATCHed only to activate, deactivate or sync a password;
+  profile edits go as GET + PUT. Group renames and membership changes are PATCH.
+- ``aiw``: an App Integration Wizard custom app. PUT for everything.
+
+Every admin action becomes one task. Its outcome is what the Okta admin sees: ``tasks`` (the
+provisioning tasks and their errors), ``push_errors`` (Push Groups > Errors), ``job_stopped``.
+A 429 with Retry-After reschedules the task after the delay on the virtual clock (1.10 [O11]).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable
+
+from simulator.directory import AppAssignments, Directory, Group, Person
+from simulator.scim import GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
+from simulator.transport import Exchange, Transport
+
+PAGE = 100  # Okta's lookups and imports ask for 100 at a time [O1]
+FLAVOURS = ("oin", "aiw")
+
+
+@dataclass
+class OktaTask:
+    action: str  # "Create user", "Push group", ...
+    subject: str  # the user's login or the group's name
+    status: str = "completed"  # "completed" | "failed" | "rescheduled"
+    message: str = ""
+
+
+@dataclass
+class ConnectionTest:
+    ok: bool
+    message: str
+
+
+class _Failed(Exception):
+    """The task fails with Okta's message."""
+
+
+class _RateLimited(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(f"Rate Limit Exceeded: retrying in {seconds:g} s")
+        self.seconds = seconds
+
+
+class OktaEngine:
+    def __init__(self, transport: Transport, directory: Directory, flavour: str = "oin",
+                 unique_attribute: str = "userName", import_groups: bool = True, group_linking: bool = False,
+                 seed: int = 0):
+        if flavour not in FLAVOURS:
+            raise ValueError(f"flavour is one of {FLAVOURS}")
+        self.http = transport
+        self.clock = transport.clock
+        self.directory = directory
+        self.flavour = flavour
+        self.unique_attribute = unique_attribute
+        self.import_groups = import_groups
+        self.group_linking = group_linking
+        self.assignments = AppAssignments()
+        self.user_links: dict[str, str] = {}  # person id -> target user id
+        self.group_links: dict[str, str] = {}  # group id -> target group id
+        self.tasks: list[OktaTask] = []
+        self.push_errors: dict[str, str] = {}  # group id -> the error on Push Groups > Errors
+        self.job_stopped: str | None = None
+        self._pending: list[tuple[Any, OktaTask, Callable[[], None]]] = []
+        self._random = random.Random(seed)
+        self.passwords_sent: dict[str, str] = {}  # person id -> the last password Okta sent (never in records)
+
+    # --- task running ---------------------------------------------------------------------------
+
+    def _run(self, action: str, subject: str, work: Callable[[], None]) -> OktaTask:
+        task = OktaTask(action, subject)
+        self.tasks.append(task)
+        self._attempt(task, work)
+        return task
+
+    def _attempt(self, task: OktaTask, work: Callable[[], None]) -> None:
+        try:
+            work()
+            task.status, task.message = "completed", ""
+        except _RateLimited as limited:
+            task.status, task.message = "rescheduled", str(limited)
+            self._pending.append((self.clock.now() + timedelta(seconds=limited.seconds), task, work))
+        except _Failed as failure:
+            task.status, task.message = "failed", str(failure)
+
+    def advance(self, delta: timedelta) -> None:
+        """Let time pass; tasks rescheduled after a 429 run when their delay is over."""
+        self.clock.advance(delta)
+        due = [entry for entry in self._pending if entry[0] <= self.clock.now()]
+        self._pending = [entry for entry in self._pending if entry[0] > self.clock.now()]
+        for _, task, work in sorted(due, key=lambda entry: entry[0]):
+            self._attempt(task, work)
+
+    @property
+    def failed_tasks(self) -> list[OktaTask]:
+        return [task for task in self.tasks if task.status == "failed"]
+
+    def _check(self, exchange: Exchange, *expected: int, what: str) -> Exchange:
+        if exchange.status == 429:
+            retry_after = exchange.response_headers.get("retry-after") or exchange.response_headers.get("Retry-After")
+            try:
+                seconds = float(retry_after)
+            except (TypeError, ValueError):
+                seconds = 60.0
+            raise _RateLimited(seconds)
+        if exchange.failure and exchange.status is None:
+            raise _Failed(f"Failed to {what}: {exchange.failure}.")
+        if exchange.status not in expected:
+            raise _Failed(f"Failed to {what}: the remote server answered {exchange.status}: "
+                          f"{error_detail(exchange.response_body)}")
+        if exchange.failure and exchange.status != 204:
+            raise _Failed(f"Failed to {what}: {exchange.failure}.")
+        return exchange
+
+    # --- connection test (1.2) ------------------------------------------------------------------
+
+    def test_connection(self) -> ConnectionTest:
+        """`GET /Users?startIndex=1&count=2`, then `/Groups?startIndex=1&count=100` when groups are imported [O6]."""
+        probes = [("/Users", [("startIndex", 1), ("count", 2)])]
+        if self.import_groups:
+            probes.append(("/Groups", [("startIndex", 1), ("count", PAGE)]))
+        for path, query in probes:
+            exchange = self.http.get(path, query)
+            if exchange.status is None:
+                return ConnectionTest(False, f"Could not connect: {exchange.failure}.")
+            if exchange.status != 200:
+                return ConnectionTest(False, f"{path} answered {exchange.status}: {error_detail(exchange.response_body)}")
+            problem = exchange.failure or list_problem(exchange.response_body)
+            if problem:
+                return ConnectionTest(False, f"{path} did not answer a usable ListResponse: {problem}.")
+        return ConnectionTest(True, "Connection succeeded.")
+
+    # --- users (1.3 - 1.7) ----------------------------------------------------------------------
+
+    def _unique_value(self, person: Person) -> str:
+        return {"userName": person.login, "emails.value": person.email, "externalId": person.id}[self.unique_attribute]
+
+    def _password(self) -> str:
+        return "".join(self._random.choice(string.ascii_lowercase + string.digits) for _ in range(8))
+
+    def user_body(self, person: Person, password: str | None) -> dict:
+        """The create body of 1.3 [O1]: externalId is the Okta id, a random password is always sent."""
+        body = {"schemas": [USER], "userName": person.login,
+                "name": {"givenName": person.given_name, "familyName": person.family_name},
+                "emails": [{"primary": True, "value": person.email, "type": "work"}],
+                "displayName": person.display_name, "locale": person.locale, "externalId": person.id,
+                "groups": [], "active": person.active}
+        if password is not None:
+            body["password"] = password
+        return body
+
+    def assign(self, person: Person) -> OktaTask:
+        """Assignment: lookup by the unique attribute, then POST, or link and push the profile [O1]."""
+        self.assignments.people.add(person.id)
+        if self.job_stopped:
+            task = OktaTask("Create user", person.login, "failed", f"Not run: {self.job_stopped}")
+            self.tasks.append(task)
+            return task
+
+        def work() -> None:
+            lookup = self.http.get("/Users", [("filter", eq_filter(self.unique_attribute, self._unique_value(person))),
+                                              ("startIndex", 1), ("count", PAGE)])
+            self._check(lookup, 200, 404, what=f"look up user {person.login}")
+            found = resources_of(lookup.response_body) if lookup.status == 200 else []
+            if found and found[0].get("id"):
+                self.user_links[person.id] = found[0]["id"]
+                self._push_profile(person)
+                return
+            password = self._password()
+            created = self.http.post("/Users", self.user_body(person, password))
+            if created.status == 409:
+                message = (f"Automatic provisioning of user {person.login} to app failed: Error while creating user "
+                           f"{person.login}: Conflict. Errors reported by remote server: {error_detail(created.response_body)}")
+                self.job_stopped = message
+                raise _Failed(message)
+            self._check(created, 201, 200, what=f"create user {person.login}")
+            if not isinstance(created.response_body, dict) or not created.response_body.get("id"):
+                raise _Failed("Create new user returned empty user.")
+            self.user_links[person.id] = created.response_body["id"]
+            self.passwords_sent[person.id] = password
+
+        return self._run("Create user", person.login, work)
+
+    def _target_user(self, person: Person) -> str:
+        target = self.user_links.get(person.id)
+        if target is None:
+            raise _Failed(f"User {person.login} is not provisioned to this app.")
+        return target
+
+    def _get_then_put_user(self, person: Person, changes: dict) -> None:
+        """AIW everything, OIN profile: GET the user, merge the changes into the answer, PUT it back [O1][I8]."""
+        target = self._target_user(person)
+        current = self._check(self.http.get(f"/Users/{target}"), 200, what=f"read user {person.login}").response_body
+        if not isinstance(current, dict):
+            raise _Failed(f"Failed to read user {person.login}: the answer is not a user.")
+        body = dict(current)
+        body.update(changes)
+        body["groups"] = []
+        self._check(self.http.put(f"/Users/{target}", body), 200, what=f"update user {person.login}")
+
+    def _profile_changes(self, person: Person) -> dict:
+        full = self.user_body(person, None)
+        return {k: v for k, v in full.items() if k not in ("schemas", "groups", "active")}
+
+    def _push_profile(self, person: Person) -> None:
+        self._get_then_put_user(person, self._profile_changes(person))
+
+    def push_profile(self, person: Person) -> OktaTask:
+        """Profile push (1.4): GET + PUT in both flavours."""
+        return self._run("Update user", person.login, lambda: self._push_profile(person))
+
+    def _set_active(self, person: Person, active: bool, action: str) -> OktaTask:
+        def work() -> None:
+            target = self._target_user(person)
+            if self.flavour == "oin":
+                answer = self.http.patch(f"/Users/{target}", patch({"op": "replace", "value": {"active": active}}))
+                if answer.status == 501 and not active:
+                    self.tasks.append(OktaTask("Deprovision user", person.login, "failed",
+                                               "Deprovisioning task created: the app does not support PATCH (501)."))
+                self._check(answer, 200, 204, what=f"{action.lower()} {person.login}")
+            else:
+                self._get_then_put_user(person, {"active": active})
+
+        return self._run(action, person.login, work)
+
+    def deactivate(self, person: Person, reason: str = "unassigned") -> OktaTask:
+        """Unassign, suspend or deactivate (1.5): active false, never a DELETE [O1][O2][O3]."""
+        if reason == "unassigned":
+            self.assignments.people.discard(person.id)
+        else:
+            person.active = False
+        return self._set_active(person, False, "Deactivate user")
+
+    def reactivate(self, person: Person) -> OktaTask:
+        """Reassignment or reactivation (1.6): active true (INF: mirror of 1.5)."""
+        self.assignments.people.add(person.id)
+        person.active = True
+        return self._set_active(person, True, "Reactivate user")
+
+    def sync_password(self, person: Person, password: str | None = None) -> OktaTask:
+        """Password sync (1.7): OIN PATCH (body INF); AIW GET + PUT."""
+        password = password or self._password()
+
+        def work() -> None:
+            target = self._target_user(person)
+            if self.flavour == "oin":
+                answer = self.http.patch(f"/Users/{target}", patch({"op": "replace", "value": {"password": password}}))
+                self._check(answer, 200, 204, what=f"sync the password of {person.login}")
+            else:
+                self._get_then_put_user(person, {"password": password})
+            self.passwords_sent[person.id] = password
+
+        return self._run("Sync password", person.login, work)
+
+    # --- Group Push (1.8) -----------------------------------------------------------------------
+
+    def _pushable_members(self, group: Group) -> list[dict]:
+        """Members already provisioned and active; the others are skipped [O1][O8]. No `type` [I2]."""
+        members = []
+        for person_id in group.members:
+            person = self.directory.people.get(person_id)
+            if person and person.active and person_id in self.user_links:
+                members.append({"value": self.user_links[person_id], "display": person.login})
+        return members
+
+    def _target_group(self, group: Group) -> str:
+        target = self.group_links.get(group.id)
+        if target is None:
+            raise _Failed(f"Group {group.name} is not pushed to this app.")
+        return target
+
+    def _replace_id_and_name(self, group: Group) -> None:
+        """The operation Okta sends after create, on rename, and again with every membership update [I5][O1]."""
+        target = self._target_group(group)
+        answer = self.http.patch(f"/Groups/{target}", patch({"op": "replace", "value": {"id": target, "displayName": group.name}}))
+        self._check(answer, 200, 204, what=f"update group {group.name}")
+
+    def _put_group(self, group: Group) -> None:
+        """AIW: GET the group, then PUT it with the full members list [I7][I11][I12]."""
+        target = self._target_group(group)
+        current = self._check(self.http.get(f"/Groups/{target}"), 200, what=f"read group {group.name}").response_body
+        body = dict(current) if isinstance(current, dict) else {"schemas": [GROUP], "id": target}
+        body.update({"displayName": group.name, "members": self._pushable_members(group)})
+        self._check(self.http.put(f"/Groups/{target}", body), 200, what=f"update group {group.name}")
+
+    def push_group(self, group: Group) -> OktaTask:
+        """Group Push: lookup by displayName, POST without externalId, then the flavour's sequence [O1][I5][I7]."""
+        self.assignments.pushed_groups.add(group.id)
+
+        def work() -> None:
+            if group.id in self.push_errors:
+                raise _Failed(self.push_errors[group.id])
+            lookup = self.http.get("/Groups", [("filter", eq_filter("displayName", group.name)),
+                                               ("startIndex", 1), ("count", PAGE)])
+            self._check(lookup, 200, 404, what=f"look up group {group.name}")
+            found = resources_of(lookup.response_body) if lookup.status == 200 else []
+            if found and self.group_linking and found[0].get("id"):
+                self.group_links[group.id] = found[0]["id"]
+            else:
+                created = self.http.post("/Groups", {"schemas": [GROUP], "displayName": group.name, "members": []})
+                if created.status == 409:
+                    message = (f"Unable to update Group Push mapping target App group {group.name}: Error while creating "
+                               f"user group {group.name}: Conflict. Errors reported by remote server: "
+                               f"{error_detail(created.response_body)}")
+                    self.push_errors[group.id] = message
+                    raise _Failed(message)
+                self._check(created, 201, 200, what=f"create group {group.name}")
+                if not isinstance(created.response_body, dict) or not created.response_body.get("id"):
+                    raise _Failed(f"Create group {group.name} returned no id.")
+                self.group_links[group.id] = created.response_body["id"]
+            if self.flavour == "aiw":
+                self._put_group(group)
+                return
+            self._replace_id_and_name(group)
+            members = self._pushable_members(group)
+            if members:
+                answer = self.http.patch(f"/Groups/{self.group_links[group.id]}",
+                                         patch({"op": "add", "path": "members", "value": members}))
+                self._check(answer, 200, 204, what=f"add members to {group.name}")
+
+        return self._run("Push group", group.name, work)
+
+    def change_members(self, group: Group, added: list[Person] = (), removed: list[Person] = ()) -> OktaTask:
+        """Membership change of a pushed group: OIN PATCH remove-by-filter and add [O1]; AIW GET + PUT."""
+        for person in added:
+            if person.id not in group.members:
+                group.members.append(person.id)
+        removed_targets = [self.user_links[p.id] for p in removed if p.id in self.user_links]
+        for person in removed:
+            if person.id in group.members:
+                group.members.remove(person.id)
+
+        def work() -> None:
+            if self.flavour == "aiw":
+                self._put_group(group)
+                return
+            self._replace_id_and_name(group)
+            operations = [{"op": "remove", "path": f'members[value eq "{target}"]'} for target in removed_targets]
+            added_members = [m for m in self._pushable_members(group)
+                             if m["value"] in {self.user_links.get(p.id) for p in added}]
+            if added_members:
+                operations.append({"op": "add", "path": "members", "value": added_members})
+            if operations:
+                answer = self.http.patch(f"/Groups/{self._target_group(group)}", patch(*operations))
+                self._check(answer, 200, 204, what=f"update the members of {group.name}")
+
+        return self._run("Push group memberships", group.name, work)
+
+    def push_now(self, group: Group) -> OktaTask:
+        """"Push Now": the full membership as one replace, `[]` for an empty group [O1][I3][I4]; AIW PUT."""
+        def work() -> None:
+            if self.flavour == "aiw":
+                self._put_group(group)
+                return
+            answer = self.http.patch(f"/Groups/{self._target_group(group)}",
+                                     patch({"op": "replace", "path": "members", "value": self._pushable_members(group)}))
+            self._check(answer, 200, 204, what=f"push {group.name}")
+
+        return self._run("Push group now", group.name, work)
+
+    def rename_group(self, group: Group, new_name: str) -> OktaTask:
+        """Rename (needs "Rename groups" [O13]): OIN the replace of id and displayName; AIW GET + PUT."""
+        group.name = new_name
+
+        def work() -> None:
+            if self.flavour == "aiw":
+                self._put_group(group)
+            else:
+                self._replace_id_and_name(group)
+
+        return self._run("Rename group", new_name, work)
+
+    def unlink_group(self, group: Group, delete_in_target: bool) -> OktaTask:
+        """Unlink a pushed group: "Delete the group in the target app" sends DELETE [O1][O7]; "Leave" sends nothing (INF)."""
+        self.assignments.pushed_groups.discard(group.id)
+        target = self.group_links.pop(group.id, None)
+
+        def work() -> None:
+            if delete_in_target and target is not None:
+                self._check(self.http.delete(f"/Groups/{target}"), 204, 200, what=f"delete group {group.name}")
+
+        return self._run("Unlink group", group.name, work)
+
+    # --- import (1.9) ---------------------------------------------------------------------------
+
+    def import_all(self, endpoint: str = "/Users") -> tuple[OktaTask, list[dict]]:
+        """Import by pages of 100 until totalResults is reached [O1]."""
+        imported: list[dict] = []
+
+        def work() -> None:
+            imported.clear()
+            start = 1
+            while True:
+                page = self._check(self.http.get(endpoint, [("startIndex", start), ("count", PAGE)]), 200,
+                                   what=f"import {endpoint}")
+                problem = list_problem(page.response_body)
+                if problem:
+                    raise _Failed(f"Failed to import {endpoint}: {problem}.")
+                resources = resources_of(page.response_body)
+                seen = {r.get("id") for r in imported}
+                if any(r.get("id") in seen for r in resources):
+                    raise _Failed(f"Import of {endpoint} received the same resource on two pages (startIndex {start} "
+                                  "was not honoured).")
+                imported.extend(resources)
+                total = page.response_body["totalResults"]
+                if not resources or len(imported) >= total:
+                    if len(imported) > total:
+                        raise _Failed(f"Import of {endpoint} received {len(imported)} resources, above totalResults {total}.")
+                    return
+                start += len(resources)
+
+        task = self._run("Import", endpoint, work)
+        return task, imported

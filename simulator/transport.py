@@ -1,0 +1,228 @@
+"""HTTP as an IdP speaks it: its headers, its timeout, its query encoding; every exchange recorded.
+
+A failure of the wire (refused connection, timeout, an answer that is not JSON) never raises: it
+comes back as an ``Exchange`` whose ``failure`` says what happened in one sentence, and the engine
+decides what the IdP would do with it. Secrets (the bearer token, any ``password`` the IdP sends)
+are redacted in the record; the wire itself carries them, as the real IdP's does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from simulator.clock import VirtualClock
+
+REDACTED = "[REDACTED]"
+SCIM_JSON = "application/scim+json"
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    """How one client presents itself on the wire."""
+
+    name: str
+    by: str  # "idp" for IdP traffic, "verify" for the suite's own read-backs
+    headers: dict[str, str]
+    write_content_type: str
+    timeout_s: float
+    space_in_query: str  # "%20" (Okta) or "+" (Entra)
+    drop_default_user_agent: bool = False
+
+
+# idp-behaviour.md 1.1 [O12][I8]: Okta's headers on writes; GETs carry no Content-Type [I14 LOW]; 60 s timeout [O2].
+OKTA = ClientProfile(
+    name="okta", by="idp",
+    headers={"User-Agent": "Okta SCIM Client 1.0.0", "Accept": SCIM_JSON, "Accept-Charset": "utf-8",
+             "Accept-Encoding": "gzip,deflate"},
+    write_content_type="application/scim+json; charset=utf-8", timeout_s=60.0, space_in_query="%20",
+)
+
+# idp-behaviour.md 2.1 [E1]: writes use Content-type application/scim+json; the User-Agent is
+# undocumented and one report says none was sent [J12 LOW], so none is sent. The timeout is not
+# documented; 60 s is our assumption (INF). Observed queries encode spaces as '+' [J1].
+ENTRA = ClientProfile(
+    name="entra", by="idp", headers={"Accept": SCIM_JSON}, write_content_type=SCIM_JSON, timeout_s=60.0,
+    space_in_query="+", drop_default_user_agent=True,
+)
+
+
+def verify_profile(version: str) -> ClientProfile:
+    """The suite's read-backs: not IdP traffic, and saying so in their User-Agent."""
+    return ClientProfile(name="verify", by="verify", headers={"User-Agent": f"scimulator-verify/{version}", "Accept": SCIM_JSON},
+                         write_content_type=SCIM_JSON, timeout_s=30.0, space_in_query="%20")
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("scimulator")
+    except Exception:  # not installed: running from a checkout
+        return "dev"
+
+
+VERIFY = verify_profile(_version())
+
+
+@dataclass
+class Exchange:
+    """One request and what came back, as the report shows it (secrets already redacted)."""
+
+    by: str
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: Any
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: Any = None
+    elapsed_ms: float = 0.0
+    failure: str | None = None  # a wire failure, in one plain sentence
+    at: str = ""  # virtual time of sending
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def json(self) -> Any:
+        return self.response_body
+
+    def describe(self) -> str:
+        answer = self.failure or f"{self.status}"
+        return f"{self.method} {self.url} -> {answer}"
+
+    def to_dict(self) -> dict:
+        """The shape report.json gives every exchange (architecture.md)."""
+        return {"by": self.by, "at": self.at,
+                "request": {"method": self.method, "url": self.url, "headers": self.request_headers, "body": self.request_body},
+                "response": {"status": self.status, "headers": self.response_headers, "body": self.response_body},
+                "elapsed_ms": round(self.elapsed_ms, 2), "failure": self.failure}
+
+
+def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
+    """A copy of a JSON value with every ``password`` member and every known secret string hidden."""
+    if isinstance(value, dict):
+        return {k: (REDACTED if k.lower() == "password" and v is not None else redact(v, secrets)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, secrets) for v in value]
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret and secret in value:
+                value = value.replace(secret, REDACTED)
+    return value
+
+
+def _redact_headers(headers: dict[str, str], secrets: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for name, value in headers.items():
+        if name.lower() in ("authorization", "proxy-authorization", "cookie", "set-cookie"):
+            scheme = value.split(" ", 1)[0] if " " in value else ""
+            out[name] = f"{scheme} {REDACTED}".strip()
+        else:
+            out[name] = redact(value, secrets)
+    return out
+
+
+class Transport:
+    """Sends requests to one SCIM base URL as one client, and keeps the record of every exchange."""
+
+    def __init__(self, base_url: str, token: str | None, profile: ClientProfile, clock: VirtualClock | None = None,
+                 record: list[Exchange] | None = None, http: httpx.Client | None = None):
+        parts = urlsplit(base_url)
+        self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        self.token = token
+        self.profile = profile
+        self.clock = clock or VirtualClock()
+        self.record: list[Exchange] = record if record is not None else []
+        self._owns_http = http is None
+        self._http = http or httpx.Client(timeout=profile.timeout_s)
+        self._secrets = tuple(s for s in (token,) if s)
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> "Transport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def with_profile(self, profile: ClientProfile) -> "Transport":
+        """The same target and record, spoken as another client (the suite's verify reads)."""
+        other = Transport(self.base_url, self.token, profile, self.clock, self.record, self._http)
+        other._owns_http = False
+        return other
+
+    def url(self, path: str, query: list[tuple[str, Any]] | None = None) -> str:
+        url = self.base_url + path
+        if query:
+            quote_via = quote if self.profile.space_in_query == "%20" else quote_plus
+            url += "?" + urlencode([(k, str(v)) for k, v in query], quote_via=quote_via)
+        return url
+
+    def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None, body: Any = None) -> Exchange:
+        url = self.url(path, query)
+        headers = dict(self.profile.headers)
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        content = None
+        if body is not None:
+            headers["Content-Type"] = self.profile.write_content_type
+            content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        exchange = Exchange(self.profile.by, method, url, _redact_headers(headers, self._secrets),
+                            redact(body, self._secrets), at=self.clock.iso())
+        request = self._http.build_request(method, url, headers=headers, content=content)
+        if self.profile.drop_default_user_agent and "User-Agent" not in self.profile.headers:
+            request.headers.pop("User-Agent", None)
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request)
+        except httpx.TimeoutException:
+            exchange.failure = f"no answer within {self.profile.timeout_s:g} s (timeout)"
+        except httpx.HTTPError as error:
+            exchange.failure = f"the target could not be reached ({type(error).__name__}: {error})"
+        else:
+            exchange.status = response.status_code
+            exchange.response_headers = _redact_headers(dict(response.headers), self._secrets)
+            exchange.response_body, problem = _decode(response)
+            if problem:
+                exchange.failure = problem
+        exchange.elapsed_ms = (time.perf_counter() - started) * 1000
+        self.record.append(exchange)
+        return exchange
+
+    def get(self, path: str, query: list[tuple[str, Any]] | None = None) -> Exchange:
+        return self.request("GET", path, query)
+
+    def post(self, path: str, body: Any) -> Exchange:
+        return self.request("POST", path, body=body)
+
+    def put(self, path: str, body: Any) -> Exchange:
+        return self.request("PUT", path, body=body)
+
+    def patch(self, path: str, body: Any, query: list[tuple[str, Any]] | None = None) -> Exchange:
+        return self.request("PATCH", path, query, body)
+
+    def delete(self, path: str) -> Exchange:
+        return self.request("DELETE", path)
+
+
+def _decode(response: httpx.Response) -> tuple[Any, str | None]:
+    """The body as JSON when there is one; a plain sentence when the answer cannot be read."""
+    raw = response.content
+    if not raw.strip():
+        return None, None
+    try:
+        return json.loads(raw), None
+    except (ValueError, UnicodeDecodeError):
+        text = raw[:500].decode("utf-8", "replace")
+        content_type = response.headers.get("content-type", "no content type")
+        return text, f"the answer is not JSON ({content_type}, {len(raw)} bytes, HTTP {response.status_code})"
