@@ -248,7 +248,7 @@ class EntraEngine:
                 self._probe()
             self._sync(initial)
         except _Stop:
-            pass
+            self._initial = initial  # a cycle cut short by quarantine is run again in full
         self._after_cycle()
 
     def _after_cycle(self) -> None:
@@ -301,15 +301,16 @@ class EntraEngine:
             todo = set(self.directory.people) | set(self.directory.groups)
         else:
             todo = self._dirty | due_escrow | soft_deleted_due
-        self._dirty = set()
         people = [pid for pid in self.directory.people if pid in todo]
         touched_people = set(people)
         groups = [gid for gid, group in self.directory.groups.items()
                   if gid in todo or (gid in self.assignments.groups and touched_people.intersection(group.members))]
         for person_id in people:
             self._object(person_id, self._sync_user, self.directory.people[person_id])
+            self._dirty.discard(person_id)
         for group_id in groups:
             self._object(group_id, self._sync_group, self.directory.groups[group_id])
+            self._dirty.discard(group_id)
         self._check_thresholds()
 
     def _object(self, object_id: str, sync, obj) -> None:
