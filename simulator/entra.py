@@ -573,6 +573,15 @@ class EntraEngine:
         state = (self._users if isinstance(obj, Person) else self._groups).get(obj.id)
         return state.target_id if state else None
 
+    def believed_state(self) -> dict:
+        """Users and groups as Entra last synced them, keyed by target id (for end-to-end checks)."""
+        users = {state.target_id: dict(state.sent) for state in self._users.values()
+                 if state.target_id and not state.deleted}
+        groups = {state.target_id: {"displayName": state.name,
+                                    "members": {self._users[pid].target_id for pid in state.members}}
+                  for state in self._groups.values() if state.target_id and not state.deleted}
+        return {"users": users, "groups": groups}
+
     def escrowed(self) -> dict[str, datetime]:
         """Objects waiting for a retry, and when it is due."""
         return {object_id: escrow.next_retry for object_id, escrow in self._escrow.items()}

@@ -419,3 +419,19 @@ class OktaEngine:
 
         task = self._run("Import", endpoint, work)
         return task, imported
+
+    # --- what Okta believes the target holds ----------------------------------------------------
+
+    def believed_state(self) -> dict:
+        """Users and groups as Okta last pushed them, keyed by target id (for end-to-end checks)."""
+        users = {}
+        for person_id, target in self.user_links.items():
+            person = self.directory.people[person_id]
+            users[target] = {"userName": person.login, "active": person.active and person_id in self.assignments.people,
+                             "displayName": person.display_name, "name.givenName": person.given_name,
+                             "name.familyName": person.family_name, "email": person.email}
+        groups = {target: {"displayName": self.directory.groups[group_id].name,
+                           "members": {m["value"] for m in self._pushable_members(self.directory.groups[group_id])}}
+                  for group_id, target in self.group_links.items()}
+        return {"users": users, "groups": groups}
+
