@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import server_throughput
+from bench import entra_cycle, server_throughput
 
 RESULTS = Path(__file__).resolve().parent / "results"
 OURS, PEER = "scimulator serve", "scim2-server 0.8.3"
@@ -48,6 +48,14 @@ def ratios(rows: list[dict]) -> list[dict]:
     return out
 
 
+def cycle_ratios(cycles: list[dict]) -> list[dict]:
+    by_target = {row["target"]: row["objects_per_second"] for row in cycles}
+    if by_target.get(OURS) and by_target.get(PEER):
+        return [{"comparison": f"Entra initial cycle, objects/s: {OURS} / {PEER}",
+                 "ratio": round(by_target[OURS] / by_target[PEER], 2)}]
+    return []
+
+
 def markdown(report: dict) -> str:
     lines = [f"# scimulator benchmark, {report['when']}", "",
              f"{report['machine']}; {report['clients']} client threads over keep-alive connections, "
@@ -56,6 +64,10 @@ def markdown(report: dict) -> str:
              "|---|---:|---|---:|---:|---:|"]
     lines += [f"| {r['target']} | {r['users']:,} | {r['operation']} | {r['per_second']:,.1f} | {r['server_cpu_us']:,.0f} | {r['wrong']} |"
               for r in report["rows"]]
+    lines += ["", "Entra initial cycle (simulator's Entra engine, one cycle over everything in scope):", "",
+              "| target | users | groups | requests | failures | seconds | objects/s |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['target']} | {r['users']:,} | {r['groups']:,} | {r['requests']:,} | {r['failures']} | {r['seconds']} | "
+              f"{r['objects_per_second']:,.1f} |" for r in report["entra_cycle"]]
     lines += ["", "| comparison | ratio |", "|---|---:|"]
     lines += [f"| {r['comparison']} | {r['ratio']} |" for r in report["ratios"]]
     return "\n".join(lines) + "\n"
@@ -66,16 +78,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each measurement (default 5)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients (default 4)")
     parser.add_argument("--sizes", default="1000,100000", help="user counts to measure at (default 1000,100000)")
+    parser.add_argument("--cycle", default="10000,500", help="users,groups of the Entra initial cycle (default 10000,500)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
 
     started = time.time()
     log(f"Server throughput: {OURS} against {PEER}")
     rows = server_throughput.run(sizes, args.seconds, args.clients, log)
+    cycle_users, cycle_groups = (int(n) for n in args.cycle.split(","))
+    log(f"Entra initial cycle: {OURS} against {PEER}")
+    cycles = entra_cycle.run(cycle_users, cycle_groups, members_each=20, log=log)
     report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
                          f"{__import__('os').cpu_count()} CPUs",
-              "seconds": args.seconds, "clients": args.clients, "rows": rows, "ratios": ratios(rows)}
+              "seconds": args.seconds, "clients": args.clients, "rows": rows, "entra_cycle": cycles,
+              "ratios": ratios(rows) + cycle_ratios(cycles)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     (RESULTS / "latest.md").write_text(markdown(report))

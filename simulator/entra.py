@@ -33,6 +33,7 @@ ESCROW_LIMIT = timedelta(days=28)  # [E4]
 MS_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
 WORK_EMAIL = 'emails[type eq "work"].value'
 FLAG = "aadOptscim062020"
+MAX_429_RETRIES = 3
 
 # Quarantine reasons, as Microsoft Graph's synchronizationQuarantine names them.
 IMMEDIATE = "EncounteredQuarantineException"
@@ -109,7 +110,21 @@ class _ObjectFailed(Exception):
 class EntraEngine:
     def __init__(self, transport: Transport, directory: Directory, aad_opt_scim062020: bool = False,
                  matching: tuple[str, ...] = ("userName",), member_batch: int = 50, skip_out_of_scope_deletions: bool = False,
-                 probe_each_cycle: bool = True):
+                 probe_each_cycle: bool = True, on_429: str = "retry_after", probe_service_provider_config: bool = False):
+        """Settings where the sources disagree (idp-behaviour.md marks them CONFLICT):
+
+        - ``on_429``: ``"retry_after"`` (default; Microsoft support [E11]: pause for Retry-After and
+          retry only the failed request) or ``"next_cycle"`` (an older report [E12]: logged as a
+          failure and retried at the next cycle, about 40 minutes later).
+        - ``probe_service_provider_config``: Test Connection also reads /ServiceProviderConfig, as
+          one weak guide claims [J18]. Off by default: the official docs [E1] and the observed
+          probe [J1] show only the filter on a random GUID.
+        """
+        if on_429 not in ("retry_after", "next_cycle"):
+            raise ValueError("on_429 is 'retry_after' or 'next_cycle'")
+        self.on_429 = on_429
+        self.probe_service_provider_config = probe_service_provider_config
+        self._retry_next_cycle: set[str] = set()
         self.http = transport
         self.clock = transport.clock
         self.directory = directory
@@ -203,11 +218,26 @@ class EntraEngine:
     def _touch(self, *object_ids: str) -> None:
         self._dirty.update(object_ids)
 
+    def _send(self, method: str, path: str, *args) -> Exchange:
+        """One request; with ``on_429="retry_after"``, a 429 waits out its Retry-After (virtual) and is sent again."""
+        call = {"GET": self.http.get, "POST": self.http.post, "PATCH": self.http.patch, "DELETE": self.http.delete}[method]
+        exchange = call(path, *args)
+        for _ in range(MAX_429_RETRIES):
+            if exchange.status != 429 or self.on_429 != "retry_after":
+                break
+            self.clock.sleep(_retry_after_seconds(exchange))
+            exchange = call(path, *args)
+        return exchange
+
     # --- the job --------------------------------------------------------------------------------
 
     def test_connection(self) -> tuple[bool, str]:
         """A filter on a random GUID that must answer 200 and an empty ListResponse [E1][J1]."""
-        probe = self.http.get("/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
+        if self.probe_service_provider_config:
+            config = self._send("GET", "/ServiceProviderConfig")
+            if config.status != 200:
+                return False, f"/ServiceProviderConfig answered {config.status or config.failure}."
+        probe = self._send("GET", "/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
         if probe.status is None:
             return False, f"Could not connect to the target: {probe.failure}."
         if probe.status == 401:
@@ -262,11 +292,13 @@ class EntraEngine:
             self.job_disabled = "An object stayed in escrow for more than 28 days; the escrow was dropped and the job disabled."
         self.next_cycle = now + (QUARANTINED_CYCLE if self.quarantine else CYCLE)
         self._stopped_this_cycle = False
+        self._dirty.update(self._retry_next_cycle)
+        self._retry_next_cycle = set()
 
     _stopped_this_cycle = False
 
     def _probe(self) -> None:
-        probe = self.http.get("/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
+        probe = self._send("GET", "/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
         self._judge_query(probe, "the connection probe")
 
     def _judge_query(self, exchange: Exchange, what: str) -> None:
@@ -319,6 +351,9 @@ class EntraEngine:
             self._escrow.pop(object_id, None)
         except _ObjectFailed as failure:
             self._cycle_failures += 1
+            if failure.code == "HttpStatus429":
+                self._retry_next_cycle.add(object_id)  # on_429="next_cycle": no escrow, the next cycle retries [E12]
+                return
             escrow = self._escrow.get(object_id)
             now = self.clock.now()
             if escrow is None:
@@ -441,7 +476,7 @@ class EntraEngine:
     def _match_or_create(self, person: Person, state: _UserState) -> None:
         values = {"userName": person.login, "externalId": person.mail_nickname, WORK_EMAIL: person.email}
         for attribute in self.matching:
-            lookup = self.http.get("/Users", [("filter", eq_filter(attribute, values[attribute]))])
+            lookup = self._send("GET", "/Users", [("filter", eq_filter(attribute, values[attribute]))])
             self._judge_query(lookup, f"the lookup of {person.login}")
             if lookup.status != 200 or lookup.failure or list_problem(lookup.response_body):
                 self._fail("Other", "User", person.id, None, lookup)
@@ -456,7 +491,7 @@ class EntraEngine:
                     self._patch_user(person, state, {**known, **differing}, "Update", old=known)
                 state.sent = wanted
                 return
-        created = self.http.post("/Users", self.create_body(person))
+        created = self._send("POST", "/Users", self.create_body(person))
         if created.status not in (200, 201) or created.failure or not isinstance(created.response_body, dict) \
                 or not created.response_body.get("id"):
             self._fail("Create", "User", person.id, None, created)
@@ -469,7 +504,7 @@ class EntraEngine:
         operations = self.patch_operations(state.sent if old is None else old, wanted)
         if not operations:
             return
-        answer = self.http.patch(f"/Users/{state.target_id}", patch(*operations))
+        answer = self._send("PATCH", f"/Users/{state.target_id}", patch(*operations))
         if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
             self._fail(action, "User", person.id, state.target_id, answer)
         state.sent = {**state.sent, **wanted}
@@ -480,7 +515,7 @@ class EntraEngine:
         """Disable (2.5) or restore (2.6): `Replace active "False"`, or a real boolean with the flag [E2]."""
         op = {"op": "replace", "path": "active", "value": active} if self.flag else \
             {"op": "Replace", "path": "active", "value": _entra_string(active)}
-        answer = self.http.patch(f"/Users/{state.target_id}", patch(op))
+        answer = self._send("PATCH", f"/Users/{state.target_id}", patch(op))
         action = "Update" if active else "Disable"
         if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
             self._fail(action, "User", person.id, state.target_id, answer)
@@ -489,7 +524,7 @@ class EntraEngine:
         self._record(action, "User", person.id, state.target_id, answer)
 
     def _delete_user(self, person: Person, state: _UserState) -> None:
-        answer = self.http.delete(f"/Users/{state.target_id}")
+        answer = self._send("DELETE", f"/Users/{state.target_id}")
         if answer.status not in (204, 200, 404):
             self._fail("Delete", "User", person.id, state.target_id, answer)
         self._record("Delete", "User", person.id, state.target_id, answer)
@@ -507,7 +542,7 @@ class EntraEngine:
             return
         if group.id in self._deleted_groups:
             if state.target_id:
-                answer = self.http.delete(f"/Groups/{state.target_id}")
+                answer = self._send("DELETE", f"/Groups/{state.target_id}")
                 if answer.status not in (204, 200, 404):
                     self._fail("Delete", "Group", group.id, state.target_id, answer)
                 self._record("Delete", "Group", group.id, state.target_id, answer)
@@ -519,7 +554,7 @@ class EntraEngine:
             self._match_or_create_group(group, state)
         if state.name != group.name:
             op = "replace" if self.flag else "Replace"
-            answer = self.http.patch(f"/Groups/{state.target_id}",
+            answer = self._send("PATCH", f"/Groups/{state.target_id}",
                                      patch({"op": op, "path": "displayName", "value": group.name}))
             if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
                 self._fail("Update", "Group", group.id, state.target_id, answer)
@@ -542,13 +577,13 @@ class EntraEngine:
             state.members.difference_update(batch)
 
     def _member_patch(self, group: Group, state: _GroupState, operations: list[dict]) -> None:
-        answer = self.http.patch(f"/Groups/{state.target_id}", patch(*operations))
+        answer = self._send("PATCH", f"/Groups/{state.target_id}", patch(*operations))
         if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
             self._fail("Update", "Group", group.id, state.target_id, answer)
         self._record("Update", "Group", group.id, state.target_id, answer)
 
     def _match_or_create_group(self, group: Group, state: _GroupState) -> None:
-        lookup = self.http.get("/Groups", [("excludedAttributes", "members"), ("filter", eq_filter("displayName", group.name))])
+        lookup = self._send("GET", "/Groups", [("excludedAttributes", "members"), ("filter", eq_filter("displayName", group.name))])
         self._judge_query(lookup, f"the lookup of group {group.name}")
         if lookup.status != 200 or lookup.failure or list_problem(lookup.response_body):
             self._fail("Other", "Group", group.id, None, lookup)
@@ -556,14 +591,14 @@ class EntraEngine:
         if found and found[0].get("id"):
             state.target_id, state.name = found[0]["id"], found[0].get("displayName")
             return
-        created = self.http.post("/Groups", {"schemas": [GROUP, MS_GROUP_SCHEMA], "externalId": group.id,
+        created = self._send("POST", "/Groups", {"schemas": [GROUP, MS_GROUP_SCHEMA], "externalId": group.id,
                                              "displayName": group.name, "meta": {"resourceType": "Group"}})
         if created.status not in (200, 201) or created.failure or not isinstance(created.response_body, dict) \
                 or not created.response_body.get("id"):
             self._fail("Create", "Group", group.id, None, created)
         state.target_id, state.name = created.response_body["id"], group.name
         self._record("Create", "Group", group.id, state.target_id, created)
-        read = self.http.get(f"/Groups/{state.target_id}", [("excludedAttributes", "members")])
+        read = self._send("GET", f"/Groups/{state.target_id}", [("excludedAttributes", "members")])
         if read.status != 200:
             self._fail("Other", "Group", group.id, state.target_id, read)
 
@@ -595,6 +630,14 @@ def _entra_string(value: Any) -> Any:
     if isinstance(value, bool):
         return "True" if value else "False"
     return value
+
+
+def _retry_after_seconds(exchange: Exchange) -> float:
+    value = {k.lower(): v for k, v in exchange.response_headers.items()}.get("retry-after")
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return 60.0
 
 
 def _batches(items: list, size: int) -> list[list]:

@@ -333,3 +333,35 @@ def test_2_9_failure_thresholds_quarantine_with_the_proportion_reason():
         engine.assign_user(person)
     engine.start()
     assert engine.quarantine is not None and engine.quarantine.reason == PROPORTION
+
+
+def test_2_9_conflict_429_default_waits_for_retry_after_and_resends_only_that_request():
+    stub, engine, _, people = entra()
+    stub.answer("POST", "/Users", 429, {"detail": "slow down"}, {"Retry-After": "120"}, times=1)
+    engine.assign_user(people[0])
+    before = engine.clock.now()
+    engine.start()
+    assert [r.method for r in stub.requests] == ["GET", "GET", "POST", "POST"]  # probe, lookup, 429, resend
+    assert engine.clock.now() - before == timedelta(seconds=120)
+    assert engine.target_id_of(people[0]) and not engine.failures()
+
+
+def test_2_9_conflict_429_next_cycle_setting_logs_a_failure_and_retries_forty_minutes_later():
+    stub, engine, _, people = entra(on_429="next_cycle")
+    stub.answer("POST", "/Users", 429, {"detail": "slow down"}, {"Retry-After": "120"}, times=1)
+    engine.assign_user(people[0])
+    engine.start()
+    assert engine.failures()[0].error_code == "HttpStatus429" and engine.target_id_of(people[0]) is None
+    engine.advance(timedelta(minutes=40))
+    assert engine.target_id_of(people[0]) is not None
+
+
+def test_2_2_conflict_service_provider_config_probe_is_a_setting_off_by_default():
+    stub, engine, _, _ = entra()
+    engine.test_connection()
+    assert all(r.path != "/ServiceProviderConfig" for r in stub.requests)
+    stub, engine, _, _ = entra(probe_service_provider_config=True)
+    stub.resources["ServiceProviderConfig"] = {}
+    stub.answer("GET", "/ServiceProviderConfig", 200, {"schemas": []})
+    engine.test_connection()
+    assert stub.requests[0].path == "/ServiceProviderConfig"
