@@ -19,6 +19,7 @@ import httpx
 from simulator.clock import VirtualClock
 
 REDACTED = "[REDACTED]"
+MIN_SECRET_LENGTH = 4
 SCIM_JSON = "application/scim+json"
 
 
@@ -143,7 +144,9 @@ class Transport:
         self.record: list[Exchange] = record if record is not None else []
         self._owns_http = http is None
         self._http = http or httpx.Client(timeout=profile.timeout_s)
-        self._secrets = tuple(s for s in (token,) if s)
+        # Authorization headers are always redacted whole; inside bodies a secret is found by its
+        # text, which for a secret under 4 characters would mangle every record, so those are not searched.
+        self._secrets = tuple(s for s in (token,) if s and len(s) >= MIN_SECRET_LENGTH)
 
     def close(self) -> None:
         if self._owns_http:
@@ -192,7 +195,8 @@ class Transport:
         else:
             exchange.status = response.status_code
             exchange.response_headers = _redact_headers(dict(response.headers), self._secrets)
-            exchange.response_body, problem = _decode(response)
+            body, problem = _decode(response)
+            exchange.response_body = redact(body, self._secrets)
             if problem:
                 exchange.failure = problem
         exchange.elapsed_ms = (time.perf_counter() - started) * 1000
