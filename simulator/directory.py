@@ -32,6 +32,7 @@ class Person:
     title: str | None = None
     department: str | None = None
     active: bool = True  # Okta status ACTIVE / Entra accountEnabled
+    manager_id: str | None = None  # another Person's id (Entra's manager reference)
 
     @property
     def mail_nickname(self) -> str:

@@ -85,6 +85,7 @@ class _UserState:
     sent: dict[str, Any] = field(default_factory=dict)  # the attributes as last synced
     managed: bool = True
     disabled_in_target: bool = False
+    manager: str | None = None  # the manager's target id as last sent
     soft_deleted_at: datetime | None = None
     deleted: bool = False
 
@@ -340,6 +341,11 @@ class EntraEngine:
         for person_id in people:
             self._object(person_id, self._sync_user, self.directory.people[person_id])
             self._dirty.discard(person_id)
+        for person_id in people:  # managers created later in this cycle are referenced now
+            state = self._users.get(person_id)
+            person = self.directory.people[person_id]
+            if state and state.target_id and state.managed and not state.deleted and person.manager_id:
+                self._object(person_id, lambda p, s=state: self._sync_manager(p, s), person)
         for group_id in groups:
             self._object(group_id, self._sync_group, self.directory.groups[group_id])
             self._dirty.discard(group_id)
@@ -472,6 +478,24 @@ class EntraEngine:
             self._set_active(person, state, active_wanted)
         elif changed:
             self._patch_user(person, state, wanted, "Update" if active_wanted else "Disable")
+        self._sync_manager(person, state)
+
+    def _sync_manager(self, person: Person, state: _UserState) -> None:
+        """Manager (2.3) [E1]: Entra reads the user first, then sends `Add` on `manager` with a $ref."""
+        manager = self._users.get(person.manager_id) if person.manager_id else None
+        manager_target = manager.target_id if manager else None
+        if manager_target is None or manager_target == state.manager:
+            return
+        read = self._send("GET", f"/Users/{state.target_id}")
+        if read.status != 200:
+            self._fail("Update", "User", person.id, state.target_id, read)
+        op = {"op": "add" if self.flag else "Add", "path": "manager",
+              "value": [{"$ref": f"{self.http.base_url}/Users/{manager_target}", "value": manager_target}]}
+        answer = self._send("PATCH", f"/Users/{state.target_id}", patch(op))
+        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+            self._fail("Update", "User", person.id, state.target_id, answer)
+        state.manager = manager_target
+        self._record("Update", "User", person.id, state.target_id, answer)
 
     def _match_or_create(self, person: Person, state: _UserState) -> None:
         values = {"userName": person.login, "externalId": person.mail_nickname, WORK_EMAIL: person.email}
@@ -490,6 +514,7 @@ class EntraEngine:
                     known = {path: current[path] for path in differing if path in current}
                     self._patch_user(person, state, {**known, **differing}, "Update", old=known)
                 state.sent = wanted
+                self._sync_manager(person, state)
                 return
         created = self._send("POST", "/Users", self.create_body(person))
         if created.status not in (200, 201) or created.failure or not isinstance(created.response_body, dict) \
@@ -499,6 +524,7 @@ class EntraEngine:
         state.sent = self.user_attributes(person)
         state.disabled_in_target = not person.active
         self._record("Create", "User", person.id, state.target_id, created)
+        self._sync_manager(person, state)
 
     def _patch_user(self, person: Person, state: _UserState, wanted: dict, action: str, old: dict | None = None) -> None:
         operations = self.patch_operations(state.sent if old is None else old, wanted)

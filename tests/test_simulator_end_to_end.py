@@ -14,6 +14,7 @@ from reference_server import ServerConfig
 from scimulator.server import start_in_background
 from simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
 from simulator.entra import WORK_EMAIL, _flatten
+from simulator.scim import ENTERPRISE
 from simulator.readback import read_all
 
 TOKEN = "e2e-token"
@@ -95,6 +96,7 @@ def test_entra_end_to_end_over_24_hours(target, flag):
         for group in groups[:15]:
             entra.assign_group(group)
         people[160].active = False  # disabled in Entra: never provisioned
+        people[10].manager_id = people[11].id
         entra.start()
         for hour in range(24):
             entra.advance(timedelta(minutes=20))
@@ -126,3 +128,5 @@ def test_entra_end_to_end_over_24_hours(target, flag):
         group = target_groups[target_id]
         assert group["displayName"] == expected["displayName"]
         assert {m["value"] for m in group.get("members", [])} == expected["members"]
+    managed = users[entra.target_id_of(people[10])]
+    assert managed[ENTERPRISE]["manager"]["value"] == entra.target_id_of(people[11])

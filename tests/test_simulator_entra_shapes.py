@@ -365,3 +365,16 @@ def test_2_2_conflict_service_provider_config_probe_is_a_setting_off_by_default(
     stub.answer("GET", "/ServiceProviderConfig", 200, {"schemas": []})
     engine.test_connection()
     assert stub.requests[0].path == "/ServiceProviderConfig"
+
+
+def test_2_3_manager_is_read_first_then_added_with_a_ref():
+    stub, engine, _, people = started()
+    mark = len(stub.requests)
+    engine.update_user(people[1], manager_id=people[0].id)
+    engine.advance(timedelta(minutes=40))
+    read, add = after(stub, mark)[1:]  # after the cycle's probe
+    target, manager = engine.target_id_of(people[1]), engine.target_id_of(people[0])
+    assert (read.method, read.path) == ("GET", f"/Users/{target}")
+    assert (add.method, add.path) == ("PATCH", f"/Users/{target}")
+    assert add.body["Operations"] == [{"op": "Add", "path": "manager", "value": [
+        {"$ref": f"http://stub.test/scim/v2/Users/{manager}", "value": manager}]}]
