@@ -44,14 +44,22 @@ class RunningServer:
 
 
 def build_server(config: ServerConfig, host: str, port: int) -> RunningServer:
-    app = create_app(config)
+    return serve_app(create_app(config), host, port)
+
+
+def serve_app(app, host: str, port: int) -> RunningServer:
+    """Any WSGI app behind waitress (the reference server, or a test's altered copy of it)."""
     server = create_server(app, host=host, port=port, threads=THREADS, ident="scimulator", clear_untrusted_proxy_headers=True)
     return RunningServer(app, server, None, host, int(server.effective_port))
 
 
-def start_in_background(config: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    """Serve on a daemon thread; ``port=0`` takes an ephemeral port. Call ``stop()`` when done."""
-    running = build_server(config, host, port)
+def start_in_background(config: ServerConfig, host: str = "127.0.0.1", port: int = 0, wrap=None) -> RunningServer:
+    """Serve on a daemon thread; ``port=0`` takes an ephemeral port. Call ``stop()`` when done.
+
+    ``wrap``, if given, is applied to the WSGI app first (tests use it to break one behaviour).
+    """
+    app = create_app(config)
+    running = serve_app(wrap(app) if wrap else app, host, port)
     running.thread = threading.Thread(target=running.server.run, name="scimulator-serve", daemon=True)
     running.thread.start()
     return running

@@ -50,10 +50,12 @@ class Group:
 class Directory:
     """People and groups of one IdP tenant."""
 
-    def __init__(self, seed: int = 0, id_style: str = "okta"):
+    def __init__(self, seed: int = 0, id_style: str = "okta", prefix: str = ""):
+        """``prefix`` starts every login and group name, so that a run's data on a real target can be found and removed."""
         if id_style not in ("okta", "entra"):
             raise ValueError("id_style is 'okta' or 'entra'")
         self.seed = seed
+        self.prefix = prefix
         self.id_style = id_style
         self._random = random.Random(seed)
         self._fakers = {locale: Faker(locale) for locale in LOCALES}
@@ -115,6 +117,7 @@ class Directory:
 
         given_part, family_part = ascii_of(given), ascii_of(family)
         base = f"{given_part}.{family_part}" if given_part and family_part else f"user{n}"
+        base = f"{self.prefix}{base}"
         candidate = base
         while f"{candidate}@{EMAIL_DOMAIN}" in self._logins:
             candidate = f"{base}{n}"
@@ -131,6 +134,7 @@ class Directory:
         if name is None:
             faker = self._fakers[LOCALES[n % len(LOCALES)]]
             name = f"{faker.word().capitalize()} {self._random.choice(['Team', 'Crew', 'Admins', 'Équipe', 'Guild'])} {n}"
+        name = f"{self.prefix}{name}"
         group = Group(self._object_id("00g"), name, [p.id for p in members])
         self.groups[group.id] = group
         return group

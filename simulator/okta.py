@@ -174,20 +174,27 @@ class OktaEngine:
                 self.user_links[person.id] = found[0]["id"]
                 self._push_profile(person)
                 return
-            password = self._password()
-            created = self.http.post("/Users", self.user_body(person, password))
-            if created.status == 409:
-                message = (f"Automatic provisioning of user {person.login} to app failed: Error while creating user "
-                           f"{person.login}: Conflict. Errors reported by remote server: {error_detail(created.response_body)}")
-                self.job_stopped = message
-                raise _Failed(message)
-            self._check(created, 201, 200, what=f"create user {person.login}")
-            if not isinstance(created.response_body, dict) or not created.response_body.get("id"):
-                raise _Failed("Create new user returned empty user.")
-            self.user_links[person.id] = created.response_body["id"]
-            self.passwords_sent[person.id] = password
+            self._create(person)
 
         return self._run("Create user", person.login, work)
+
+    def _create(self, person: Person) -> None:
+        password = self._password()
+        created = self.http.post("/Users", self.user_body(person, password))
+        if created.status == 409:
+            message = (f"Automatic provisioning of user {person.login} to app failed: Error while creating user "
+                       f"{person.login}: Conflict. Errors reported by remote server: {error_detail(created.response_body)}")
+            self.job_stopped = message
+            raise _Failed(message)
+        self._check(created, 201, 200, what=f"create user {person.login}")
+        if not isinstance(created.response_body, dict) or not created.response_body.get("id"):
+            raise _Failed("Create new user returned empty user.")
+        self.user_links[person.id] = created.response_body["id"]
+        self.passwords_sent[person.id] = password
+
+    def create_again(self, person: Person) -> OktaTask:
+        """The create Okta sends when its lookup missed a user the target already holds (1.3): a 409 must answer it."""
+        return self._run("Create user", person.login, lambda: self._create(person))
 
     def _target_user(self, person: Person) -> str:
         target = self.user_links.get(person.id)

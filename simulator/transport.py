@@ -171,11 +171,13 @@ class Transport:
             url += "?" + urlencode([(k, str(v)) for k, v in query], quote_via=quote_via)
         return url
 
-    def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None, body: Any = None) -> Exchange:
+    def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None, body: Any = None,
+                extra_headers: dict[str, str] | None = None) -> Exchange:
         url = self.url(path, query)
         headers = dict(self.profile.headers)
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra_headers or {})
         content = None
         if body is not None:
             headers["Content-Type"] = self.profile.write_content_type

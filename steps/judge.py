@@ -1,0 +1,59 @@
+"""Reading the target back and saying, in plain words, why a scenario failed.
+
+A failure message names the exchange, what the IdP expected and what the target answered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from simulator import Transport
+from simulator.scim import eq_filter, list_problem, resources_of
+from simulator.transport import Exchange
+
+
+class ConformanceFailure(AssertionError):
+    """A target behaviour the IdP would break on."""
+
+
+def show(body: Any, limit: int = 400) -> str:
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def failed(expected: str, exchange: Exchange | None = None) -> ConformanceFailure:
+    lines = [expected]
+    if exchange is not None:
+        lines.append(f"exchange: {exchange.method} {exchange.url}")
+        if exchange.request_body is not None:
+            lines.append(f"sent: {show(exchange.request_body)}")
+        answer = exchange.failure if exchange.status is None else f"{exchange.status} {show(exchange.response_body)}"
+        lines.append(f"target answered: {answer}")
+    return ConformanceFailure("\n".join(lines))
+
+
+def find_users(verify: Transport, user_name: str) -> tuple[list[dict], Exchange]:
+    """Users the target lists for `userName eq`, as Okta and Entra look them up."""
+    answer = verify.get("/Users", [("filter", eq_filter("userName", user_name))])
+    if answer.status != 200 or answer.failure or list_problem(answer.response_body):
+        raise failed(f"The target did not answer a lookup of userName {user_name!r} with a ListResponse.", answer)
+    return resources_of(answer.response_body), answer
+
+
+def find_groups(verify: Transport, name: str) -> tuple[list[dict], Exchange]:
+    answer = verify.get("/Groups", [("filter", eq_filter("displayName", name))])
+    if answer.status != 200 or answer.failure or list_problem(answer.response_body):
+        raise failed(f"The target did not answer a lookup of group {name!r} with a ListResponse.", answer)
+    return resources_of(answer.response_body), answer
+
+
+def read(verify: Transport, path: str, what: str) -> dict:
+    answer = verify.get(path)
+    if answer.status != 200 or not isinstance(answer.response_body, dict):
+        raise failed(f"{what} must stay readable with GET {path}, and answer 200 with the resource.", answer)
+    return answer.response_body
+
+
+def idp_requests(exchanges: list[Exchange], method: str | None = None, path_part: str = "") -> list[Exchange]:
+    return [x for x in exchanges if x.by == "idp" and (method is None or x.method == method) and path_part in x.url]

@@ -1,0 +1,161 @@
+"""The scimulator pytest plugin: which target, which token, and the fixtures every scenario shares.
+
+    pytest steps                                   # against the bundled reference server
+    pytest steps --scim-url URL --scim-token T     # against any SCIM endpoint (or SCIMULATOR_TOKEN)
+    pytest steps -m okta                           # one client's scenarios (tags are markers)
+
+With no URL, the session starts the reference server on an ephemeral loopback port with a fresh
+SQLite file (real HTTP). On a real target, every login and group name the suite creates starts
+with the run's prefix (``scimu-<6 hex>-``) and is removed at the end of the session (DELETE, or
+deactivation where DELETE is refused), unless ``--scim-keep-data`` is given.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+import zlib
+from dataclasses import dataclass, field
+
+import pytest
+
+from simulator import VERIFY, Directory, Transport, VirtualClock
+from simulator.transport import Exchange
+
+EXCHANGES = pytest.StashKey[list]()
+CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
+WEIGHT_TAGS = ("must", "should")
+TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
+              "quarantine", "escrow", "filter", "patch", "put", "pagination", "sorting", "attributes", "etag", "errors",
+              "auth", "discovery", "spec_test", "bundled_only")
+
+
+@dataclass
+class ScimTarget:
+    url: str
+    token: str
+    bundled: bool
+    run_prefix: str
+    keep_data: bool = False
+    created: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, id) to remove at the end
+    _scenarios: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def scenario_prefix(self) -> str:
+        return f"{self.run_prefix}{next(self._scenarios):03d}-"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("scimulator", "scimulator conformance suite")
+    group.addoption("--scim-url", default=None, help="SCIM base URL of the target (default: the bundled reference server)")
+    group.addoption("--scim-token", default=None, help="bearer token for the target (default: SCIMULATOR_TOKEN)")
+    group.addoption("--scim-keep-data", action="store_true", help="leave the users and groups the suite created")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for tag in CLIENT_TAGS:
+        config.addinivalue_line("markers", f"{tag}: scenarios of the {tag} client profile")
+    config.addinivalue_line("markers", "must: the IdP breaks when this fails (counts against the verdict)")
+    config.addinivalue_line("markers", "should: a deviation the IdP tolerates (reported, not counted)")
+    for tag in TOPIC_TAGS:
+        config.addinivalue_line("markers", f"{tag}: scenario topic")
+
+
+@pytest.fixture(scope="session")
+def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The target of the run: the URL given, or the bundled reference server on a loopback port."""
+    url = request.config.getoption("--scim-url")
+    token = request.config.getoption("--scim-token") or os.environ.get("SCIMULATOR_TOKEN")
+    prefix = f"scimu-{secrets.token_hex(3)}-"
+    keep = request.config.getoption("--scim-keep-data")
+    if url:
+        if not token:
+            raise pytest.UsageError("--scim-url needs a token: --scim-token or SCIMULATOR_TOKEN.")
+        target = ScimTarget(url.rstrip("/"), token, bundled=False, run_prefix=prefix, keep_data=keep)
+        yield target
+        if not keep:
+            remove_created(target)
+        return
+    from reference_server import ServerConfig
+    from scimulator.server import start_in_background
+
+    token = secrets.token_urlsafe(24)
+    db = tmp_path_factory.mktemp("reference-server") / "scim.db"
+    running = start_in_background(ServerConfig(db_path=str(db), tokens=[token]))
+    try:
+        yield ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True)
+    finally:
+        running.stop()
+
+
+def remove_created(target: ScimTarget) -> None:
+    """DELETE what the run created; where DELETE is refused, deactivate users instead."""
+    with Transport(target.url, target.token, VERIFY) as http:
+        for endpoint, resource_id in reversed(list(dict.fromkeys(target.created))):
+            answer = http.delete(f"/{endpoint}/{resource_id}")
+            if endpoint == "Users" and answer.status not in (200, 204, 404):
+                http.patch(f"/Users/{resource_id}", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                                     "Operations": [{"op": "replace", "value": {"active": False}}]})
+
+
+@pytest.fixture
+def scenario_prefix(scim_target: ScimTarget) -> str:
+    """Starts every login and group name of this scenario: scenarios never see each other's data."""
+    return scim_target.scenario_prefix()
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def exchanges(request: pytest.FixtureRequest, scim_target: ScimTarget):
+    """Every exchange of the scenario, IdP traffic and the suite's read-backs, in order (for the reports)."""
+    record: list[Exchange] = []
+    request.node.stash[EXCHANGES] = record
+    yield record
+    for exchange in record:
+        register_created(scim_target, exchange)
+
+
+def register_created(target: ScimTarget, exchange: Exchange) -> None:
+    if exchange.method == "POST" and exchange.status == 201 and isinstance(exchange.response_body, dict):
+        endpoint = exchange.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        if endpoint in ("Users", "Groups") and exchange.response_body.get("id"):
+            target.created.append((endpoint, exchange.response_body["id"]))
+
+
+@pytest.fixture
+def transports():
+    opened: list[Transport] = []
+    yield opened
+    for transport in opened:
+        transport.close()
+
+
+@pytest.fixture
+def verify(scim_target: ScimTarget, clock: VirtualClock, exchanges: list, transports: list) -> Transport:
+    """The suite's own reads of the target, sent as `scimulator-verify/<version>`."""
+    transport = Transport(scim_target.url, scim_target.token, VERIFY, clock, record=exchanges)
+    transports.append(transport)
+    return transport
+
+
+@pytest.fixture
+def directory(request: pytest.FixtureRequest, scenario_prefix: str) -> Directory:
+    """People and groups of this scenario's IdP tenant, deterministic from the scenario's name."""
+    style = "entra" if request.node.get_closest_marker("entra") else "okta"
+    return Directory(seed=zlib.crc32(request.node.nodeid.encode()), id_style=style, prefix=scenario_prefix)
+
+
+@pytest.fixture
+def people() -> dict:
+    """Aliases used in the Gherkin ("alice") to the directory's people."""
+    return {}
+
+
+@pytest.fixture
+def groups() -> dict:
+    """Aliases used in the Gherkin ("Engineering") to the directory's groups."""
+    return {}
