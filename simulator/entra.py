@@ -418,11 +418,12 @@ class EntraEngine:
         body: dict[str, Any] = {
             "schemas": [USER, ENTERPRISE], "externalId": person.mail_nickname, "userName": person.login,
             "active": person.active, "displayName": person.display_name,
-            "emails": [{"primary": True, "type": "work", "value": person.email}],
             "meta": {"resourceType": "User"},
             "name": {"formatted": f"{person.given_name} {person.family_name}", "familyName": person.family_name,
                      "givenName": person.given_name},
             "roles": []}
+        if person.email:  # null source attributes are skipped [E6]
+            body["emails"] = [{"primary": True, "type": "work", "value": person.email}]
         if person.title:
             body["title"] = person.title
         if person.department:

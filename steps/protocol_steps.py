@@ -1,7 +1,7 @@
 """Plain RFC 7644 steps: a SCIM client's requests written out, and what the answer must be.
 
 Paths and bodies may name the scenario's data: ``{prefix}`` is the scenario's prefix, and
-``{id of NAME}`` the target id of a user or group the scenario created with these steps.
+``{id:NAME}`` the target id of a user or group the scenario created with these steps.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def answers() -> list:
 
 def expand(text: str, scenario_prefix: str, created_ids: dict) -> str:
     text = text.replace("{prefix}", scenario_prefix)
-    return re.sub(r"\{id of ([^}]+)\}", lambda m: created_ids.get(m.group(1).strip(), "no-such-id"), text)
+    return re.sub(r"\{id:([^}]+)\}", lambda m: created_ids.get(m.group(1).strip(), "no-such-id"), text)
 
 
 @given(parsers.parse('the target holds the users {names}'))
@@ -272,9 +272,11 @@ def remember_etag(answers):
     return tag
 
 
-@when(parsers.parse("the client sends {method} {path} with the remembered ETag in {header}"))
-def send_with_etag(method, path, header, etag, verify, scenario_prefix, created_ids, answers):
-    answers.append(_send_raw(verify, method, expand(path, scenario_prefix, created_ids), {header: etag}))
+@when(parsers.parse("the client sends the same request again with the remembered ETag in {header}"))
+def resend_with_etag(header, etag, verify, answers):
+    previous = last(answers)
+    path = previous.url.removeprefix(verify.base_url).split("?")[0]
+    answers.append(verify.request(previous.method, path, body=previous.request_body, extra_headers={header: etag}))
 
 
 @then(parsers.parse('the answer\'s id is remembered as "{name}"'))

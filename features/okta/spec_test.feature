@@ -28,7 +28,7 @@ Feature: Okta's SPEC test, re-expressed
     Then the answer status is 201
     And the answer's id is remembered as "spec"
     # 5. Read it back by id
-    When Okta sends GET /Users/{id of spec}
+    When Okta sends GET /Users/{id:spec}
     Then the answer status is 200
     And the answer's "userName" is "{prefix}spec.user@example.com"
     # 6. Find it by userName
@@ -45,7 +45,7 @@ Feature: Okta's SPEC test, re-expressed
       """
     Then the answer is a SCIM error 409 with scimType "uniqueness"
     # 9. Update the profile with PUT
-    When the client sends PUT /Users/{id of spec} with the body
+    When the client sends PUT /Users/{id:spec} with the body
       """
       {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{prefix}spec.user@example.com",
        "name": {"givenName": "Spec", "familyName": "Updated"}, "active": true}
@@ -53,13 +53,13 @@ Feature: Okta's SPEC test, re-expressed
     Then the answer status is 200
     And the answer's "name.familyName" is "Updated"
     # 10. Deactivate with PATCH
-    When the client sends PATCH /Users/{id of spec} with the body
+    When the client sends PATCH /Users/{id:spec} with the body
       """
       {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": false}}]}
       """
     Then the answer status is 200 or 204
     # 11. The deactivated user is still there, inactive
-    When Okta sends GET /Users/{id of spec}
+    When Okta sends GET /Users/{id:spec}
     Then the answer's "active" is "False"
     # 12. A user that does not exist answers 404
     When Okta sends GET /Users/00000000-0000-4000-8000-000000000000

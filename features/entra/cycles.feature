@@ -1,0 +1,62 @@
+@entra @cycles
+Feature: Entra's initial and incremental cycles
+  Entra is not event-driven: an initial cycle provisions everything in scope, then incremental
+  cycles every 40 minutes send only what changed since the watermark.
+
+  @must
+  Scenario: The initial cycle creates the assigned users and groups, with their members
+    Source: idp-behaviour.md 2.3 and 2.7 [E1][E3].
+
+    Given an Entra app connected to the target
+    And "olga" is assigned to the Entra app
+    And the group "Research" with the members "paul" and "quinn" is assigned to the Entra app
+    When Entra provisioning starts
+    Then the Entra provisioning log shows no failures
+    And the target holds exactly one user with the userName of "olga"
+    And the target's user "paul" is active
+    And the target's group "Research" has exactly the members "paul" and "quinn"
+
+  @must
+  Scenario: Nothing reaches the target before the next cycle, which comes 40 minutes later
+    Source: idp-behaviour.md 2.9 [E1][E10][E6]: cycles about every 40 minutes, a fixed interval.
+
+    Given an Entra app connected to the target
+    And "rita" is assigned to the Entra app
+    And Entra provisioning has started
+    When the Entra admin assigns "sam" to the app
+    And 39 minutes pass
+    Then the target holds no user with the userName of "sam"
+    When 1 minute passes
+    Then the target holds exactly one user with the userName of "sam"
+    And Entra's next cycle is 40 minutes later
+
+  @should
+  Scenario: Users disabled in Entra are never provisioned
+    Source: idp-behaviour.md 2.3 [E3].
+
+    Given an Entra app connected to the target
+    And "tess" is assigned to the Entra app
+    And "tess" is disabled in Entra
+    When Entra provisioning starts
+    Then the target holds no user with the userName of "tess"
+
+  @must
+  Scenario Outline: Incremental changes reach the target at the next cycle (<flag> the flag)
+    Source: idp-behaviour.md 2.4 [E1][E2]: per-attribute PATCH, or the collapsed form with the flag.
+
+    Given an Entra app connected to the target <flag> the aadOptscim062020 flag
+    And "uma" is assigned to the Entra app
+    And Entra provisioning has started
+    When the Entra admin changes the family name of "uma" to "Nguyễn-O'Hara"
+    And the Entra admin changes the title of "uma" to "Staff Engineer"
+    And the Entra admin changes the work email of "uma" to "uma.moved+scim@example.com"
+    And 40 minutes pass
+    Then the Entra provisioning log shows no failures
+    And the target's user "uma" has the family name "Nguyễn-O'Hara"
+    And the target's user "uma" has the title "Staff Engineer"
+    And the target's user "uma" has the work email "uma.moved+scim@example.com"
+
+    Examples:
+      | flag    |
+      | without |
+      | with    |
