@@ -1,0 +1,156 @@
+"""The reference server with one behaviour switched off: targets the suite must fail.
+
+Each breaker is WSGI middleware around the real reference server, so the broken target still
+speaks SCIM over real HTTP and stores in SQLite; it just does one thing the way a naive server
+would.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlencode
+
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+class Call:
+    """One request as middleware sees it, and a way to pass it (possibly changed) to the real server."""
+
+    def __init__(self, app, environ: dict):
+        self.app = app
+        self.environ = environ
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        self.body = environ["wsgi.input"].read(length) if length else b""
+        self.method = environ["REQUEST_METHOD"]
+        self.path = environ.get("PATH_INFO", "")
+        self.query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
+
+    def forward(self, method: str | None = None, path: str | None = None, query: dict | None = None,
+                body: bytes | None = None) -> tuple[str, list, bytes]:
+        environ = dict(self.environ)
+        payload = self.body if body is None else body
+        environ.update({"REQUEST_METHOD": method or self.method, "PATH_INFO": path or self.path,
+                        "QUERY_STRING": urlencode(self.query if query is None else query),
+                        "wsgi.input": io.BytesIO(payload), "CONTENT_LENGTH": str(len(payload))})
+        captured = {}
+
+        def start_response(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+
+        chunks = self.app(environ, start_response)
+        data = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        return captured["status"], captured["headers"], data
+
+
+def respond(start_response, status: str, headers: list, body: bytes) -> list[bytes]:
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
+    start_response(status, headers)
+    return [body]
+
+
+def breaker(change: Callable[[Call], tuple[str, list, bytes]]):
+    """Turn `change(call) -> (status, headers, body)` into a wrapper of the reference server's WSGI app."""
+    def wrap(app):
+        def broken(environ, start_response):
+            return respond(start_response, *change(Call(app, environ)))
+        return broken
+    return wrap
+
+
+def _json_response(status: str, headers: list, body: Any) -> tuple[str, list, bytes]:
+    return status, headers, json.dumps(body).encode()
+
+
+def _sets_inactive(body: Any) -> bool:
+    text = json.dumps(body) if body is not None else ""
+    return bool(re.search(r'"active":\s*(false|"false")', text, re.IGNORECASE)) or bool(
+        re.search(r'"path":\s*"active",\s*"value":\s*(false|"false")', text, re.IGNORECASE))
+
+
+@breaker
+def deletes_on_deactivation(call: Call):
+    """Deactivating a user deletes it (Okta and Entra expect it to stay readable with active false)."""
+    status, headers, data = call.forward()
+    if call.method in ("PATCH", "PUT") and re.fullmatch(r".*/Users/[^/]+", call.path) and status.startswith("2") \
+            and _sets_inactive(call.json()):
+        call.forward(method="DELETE", body=b"")
+    return status, headers, data
+
+
+@breaker
+def case_sensitive_user_name_filter(call: Call):
+    """`userName eq` compares exactly (RFC 7643 says userName is caseExact false)."""
+    status, headers, data = call.forward()
+    match = re.fullmatch(r'\s*userName eq "(.*)"\s*', call.query.get("filter", ""), re.IGNORECASE)
+    if call.method == "GET" and call.path.endswith("/Users") and match and status.startswith("200"):
+        body = json.loads(data)
+        body["Resources"] = [r for r in body.get("Resources", []) if r.get("userName") == match.group(1)]
+        body["totalResults"] = body["itemsPerPage"] = len(body["Resources"])
+        return _json_response(status, headers, body)
+    return status, headers, data
+
+
+@breaker
+def ignores_paging(call: Call):
+    """startIndex and count are ignored: every list is one page of everything."""
+    query = {k: v for k, v in call.query.items() if k not in ("startIndex", "count")}
+    return call.forward(query=query)
+
+
+@breaker
+def duplicates_on_second_post(call: Call):
+    """A second POST of a userName creates another account instead of answering 409."""
+    status, headers, data = call.forward()
+    body = call.json()
+    if call.method == "POST" and call.path.endswith("/Users") and status.startswith("409") and isinstance(body, dict):
+        copy = dict(body, userName=f"{body.get('userName')}\u200b-duplicate")
+        status, headers, data = call.forward(body=json.dumps(copy).encode())
+        created = json.loads(data)
+        created["userName"] = body.get("userName")
+        return _json_response(status, headers, created)
+    return status, headers, data
+
+
+@breaker
+def not_found_for_empty_lists(call: Call):
+    """A filter that matches nothing answers 404 instead of an empty ListResponse."""
+    status, headers, data = call.forward()
+    if call.method == "GET" and call.query.get("filter") and status.startswith("200"):
+        body = json.loads(data)
+        if body.get("totalResults") == 0:
+            return _json_response("404 NOT FOUND", headers, {"schemas": [ERROR], "status": "404",
+                                                             "detail": "No resource matches the filter."})
+    return status, headers, data
+
+
+@breaker
+def empties_group_on_entra_removal(call: Call):
+    """Entra's {"op":"Remove","path":"members","value":[...]} removes every member (the value is ignored)."""
+    body = call.json()
+    if call.method == "PATCH" and "/Groups/" in call.path and isinstance(body, dict):
+        for operation in body.get("Operations") or []:
+            if str(operation.get("op", "")).lower() == "remove" and operation.get("path") == "members":
+                operation.pop("value", None)
+        return call.forward(body=json.dumps(body).encode())
+    return call.forward()
+
+
+BREAKERS = {
+    "deletes_on_deactivation": deletes_on_deactivation,
+    "case_sensitive_user_name_filter": case_sensitive_user_name_filter,
+    "ignores_paging": ignores_paging,
+    "duplicates_on_second_post": duplicates_on_second_post,
+    "not_found_for_empty_lists": not_found_for_empty_lists,
+    "empties_group_on_entra_removal": empties_group_on_entra_removal,
+}

@@ -1,0 +1,30 @@
+"""Run the conformance suite against a URL in a child pytest, and read which scenarios failed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_suite(url: str, token: str, workdir: Path, *extra: str) -> dict[str, str]:
+    """Scenario test name -> "passed" | "failed" | "skipped", from the child's JUnit XML."""
+    junit = workdir / "junit.xml"
+    command = [sys.executable, "-m", "pytest", str(ROOT / "steps"), "-q", "-p", "no:cacheprovider",
+               "--scim-url", url, "--scim-token", token, f"--junitxml={junit}", *extra]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if not junit.exists():
+        raise RuntimeError(f"the suite did not run: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+    outcomes = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        name = case.get("name")
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcomes[name] = "failed"
+        elif case.find("skipped") is not None:
+            outcomes[name] = "skipped"
+        else:
+            outcomes[name] = "passed"
+    return outcomes
