@@ -7,9 +7,11 @@ Feature: Entra's group provisioning
   Scenario Outline: Removing one member removes only that member (<flag> the flag)
     Source: idp-behaviour.md 2.7 [E1][E2][J7]: without the flag
     {"op":"Remove","path":"members","value":[{"value":"<id>"}]} (naive servers wipe every member
-    on this shape); with it {"op":"remove","path":"members[value eq \"<id>\"]"}.
+    on this shape); with it {"op":"remove","path":"members[value eq \"<id>\"]"}. The group already
+    exists in the target, so Entra links it by displayName [E1][E9] and only membership is judged here.
 
     Given an Entra app connected to the target <flag> the aadOptscim062020 flag
+    And a group named "Platform" already exists in the target
     And the group "Platform" with the members "amy", "bo" and "cy" is assigned to the Entra app
     And "amy" is assigned to the Entra app
     And Entra provisioning has started

@@ -11,7 +11,9 @@ Feature: Unlinking a pushed group, and pushing its name again
   @must
   Scenario: Leaving the group, then pushing the same name, is Okta's Conflict error
     Source: idp-behaviour.md 1.8 [O7][O8][O9][I6][V2]: "Unable to update Group Push mapping target App
-    group X: Error while creating user group X: Conflict."
+    group X: Error while creating user group X: Conflict." RFC 7643 does not make displayName unique,
+    but Okta's documented outcome is this error, and Entra matches groups on displayName, which
+    "must be unique in the target" (2.7 [E1][E9]): a second group of the same name breaks both.
 
     Given a group "Design" with the members "ivy"
     And the group "Design" is pushed
