@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import OKTA, OktaEngine, Transport
 from simulator.scim import USER
-from steps.judge import failed, find_groups, find_users, idp_requests
+from steps.judge import failed, idp_requests
 
 FLAVOURS = {"OIN": "oin", "AIW": "aiw"}
 
@@ -225,18 +225,3 @@ def okta_deleted_group(alias, exchanges):
     if not deletes or deletes[-1].status not in (200, 204):
         raise failed("Unlinking with 'Delete the group in the target app' sends a DELETE the target must accept (204).",
                      deletes[-1] if deletes else None)
-
-
-@then(parsers.parse('the target holds exactly one group named "{alias}"'))
-def exactly_one_group(alias, verify, directory):
-    found, answer = find_groups(verify, directory.prefix + alias)
-    if len(found) != 1:
-        raise failed(f"The target must hold exactly one group named {alias}; it lists {len(found)}.", answer)
-
-
-@then(parsers.parse('the target holds exactly one user with the userName of "{alias}"'))
-def exactly_one_user(alias, verify, people):
-    found, answer = find_users(verify, people[alias].login)
-    if len(found) != 1:
-        raise failed(f"The target must hold exactly one user with userName {people[alias].login}; it lists {len(found)}.",
-                     answer)

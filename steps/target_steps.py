@@ -107,10 +107,19 @@ def group_empty(alias, verify, target_id_of):
 
 
 @then(parsers.parse('the target holds a group named "{name}"'))
-def group_named(name, verify, directory):
+@then(parsers.parse('the target holds exactly one group named "{name}"'))
+def exactly_one_group(name, verify, directory):
     found, answer = find_groups(verify, directory.prefix + name)
     if len(found) != 1:
-        raise failed(f"The target must hold one group named {name}; it lists {len(found)}.", answer)
+        raise failed(f"The target must hold exactly one group named {name}; it lists {len(found)}.", answer)
+
+
+@then(parsers.parse('the target holds exactly one user with the userName of "{alias}"'))
+def exactly_one_user(alias, verify, people):
+    found, answer = find_users(verify, people[alias].login)
+    if len(found) != 1:
+        raise failed(f"The target must hold exactly one user with userName {people[alias].login}; it lists {len(found)}.",
+                     answer)
 
 
 @then(parsers.parse('the target holds no group named "{name}"'))
