@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/scimulator demo
+	$(BIN)/scimulator run
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

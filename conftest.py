@@ -1,3 +1,3 @@
 """Loads the scimulator plugin, so that plain `pytest` in a checkout runs the conformance suite."""
 
-pytest_plugins = ["steps.plugin", "steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.protocol_steps"]
+pytest_plugins = ["steps.plugin"]

@@ -34,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--anonymous-discovery", action="store_true",
                        help="let /ServiceProviderConfig, /ResourceTypes and /Schemas be read without a token")
 
+    run = commands.add_parser("run", help="run the conformance suite against a target and write a report")
+    run.add_argument("--target", help="SCIM base URL of the endpoint to certify (default: the bundled reference server)")
+    run.add_argument("--token", help="bearer token for the target (default: SCIMULATOR_TOKEN)")
+    run.add_argument("--idp", action="append", metavar="PROFILE",
+                     help="okta, entra, rfc7644 or vendor; repeat for several (default: all)")
+    run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "must and not quarantine"')
+    run.add_argument("--report-dir", default="scimulator-report", help="where the reports go (default scimulator-report)")
+    run.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in this baseline")
+    run.add_argument("--write-baseline", metavar="FILE", help="record this run's failures as a baseline")
+    run.add_argument("--allure-dir", metavar="DIR", help="also write Allure results here")
+
     commands.add_parser("demo", help="start the reference server and drive a short scripted provisioning")
     return parser
 
@@ -72,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "run":
+        from scimulator.run import run
+
+        return run(args)
     if args.command == "demo":
         from scimulator.demo import run_demo
 

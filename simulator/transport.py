@@ -222,13 +222,20 @@ class Transport:
 
 
 def _decode(response: httpx.Response) -> tuple[Any, str | None]:
-    """The body as JSON when there is one; a plain sentence when the answer cannot be read."""
+    """The body as JSON when there is one; a plain sentence when the answer cannot be read.
+
+    Both IdPs read answers as application/scim+json [E1]; JSON under another media type (text/html,
+    text/plain) is kept but flagged.
+    """
     raw = response.content
+    content_type = response.headers.get("content-type", "")
     if not raw.strip():
         return None, None
     try:
-        return json.loads(raw), None
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         text = raw[:500].decode("utf-8", "replace")
-        content_type = response.headers.get("content-type", "no content type")
-        return text, f"the answer is not JSON ({content_type}, {len(raw)} bytes, HTTP {response.status_code})"
+        return text, f"the answer is not JSON ({content_type or 'no content type'}, {len(raw)} bytes, HTTP {response.status_code})"
+    if "json" not in content_type.lower():
+        return body, f"the answer's Content-Type is {content_type or 'missing'!r}, not application/scim+json"
+    return body, None

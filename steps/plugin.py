@@ -23,6 +23,9 @@ import pytest
 from simulator import VERIFY, Directory, Transport, VirtualClock
 from simulator.transport import Exchange
 
+pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.protocol_steps",
+                  "steps.reporting"]
+
 EXCHANGES = pytest.StashKey[list]()
 CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
 WEIGHT_TAGS = ("must", "should")
@@ -33,16 +36,21 @@ TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "pus
 
 @dataclass
 class ScimTarget:
+    """Where the scenarios send their requests."""
+
     url: str
-    token: str
-    bundled: bool
-    run_prefix: str
+    token: str = field(repr=False)  # never in a repr: Allure and tracebacks print fixture values
+    bundled: bool = False
+    run_prefix: str = "scimu-"
     keep_data: bool = False
     created: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, id) to remove at the end
     _scenarios: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def scenario_prefix(self) -> str:
         return f"{self.run_prefix}{next(self._scenarios):03d}-"
+
+
+TARGET = pytest.StashKey["ScimTarget"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +80,7 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         if not token:
             raise pytest.UsageError("--scim-url needs a token: --scim-token or SCIMULATOR_TOKEN.")
         target = ScimTarget(url.rstrip("/"), token, bundled=False, run_prefix=prefix, keep_data=keep)
+        request.config.stash[TARGET] = target
         yield target
         if not keep:
             remove_created(target)
@@ -83,7 +92,9 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     db = tmp_path_factory.mktemp("reference-server") / "scim.db"
     running = start_in_background(ServerConfig(db_path=str(db), tokens=[token]))
     try:
-        yield ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True)
+        target = ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True)
+        request.config.stash[TARGET] = target
+        yield target
     finally:
         running.stop()
 

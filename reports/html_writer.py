@@ -1,0 +1,36 @@
+"""report.html: one self-contained file (no external CSS, script or font) a reviewer can open anywhere."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from reports.curl import curl_command
+from reports.model import RunResult, ScenarioResult
+
+ORDER = {"failed": 0, "skipped": 1, "passed": 2}
+
+
+def _pretty(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
+    bad = [x for x in scenario.exchanges if x.get("failure") or (x["response"]["status"] or 0) >= 400]
+    return bad or scenario.exchanges[-1:]
+
+
+def render(run: RunResult) -> str:
+    environment = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    environment.filters["pretty"] = _pretty
+    environment.filters["curl"] = curl_command
+    scenarios = sorted(run.scenarios, key=lambda s: (ORDER.get(s.outcome, 3), s.profile or "", s.feature, s.name))
+    return environment.get_template("report.html.j2").render(
+        run=run, summary=run.summary(), profiles=run.profiles(), scenarios=scenarios,
+        failing_exchanges=_failing_exchanges)

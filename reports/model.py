@@ -1,0 +1,106 @@
+"""The result of one conformance run: what every report writer reads, and nothing else.
+
+Profiles are the client tags (okta, entra, rfc7644, vendor). A profile's verdict is "ready" when
+none of its @must scenarios failed; @should failures are reported but do not change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PROFILES = ("okta", "entra", "rfc7644", "vendor")
+
+
+@dataclass
+class StepResult:
+    keyword: str
+    text: str
+    outcome: str  # passed | failed | not run
+
+
+@dataclass
+class ScenarioResult:
+    id: str
+    feature: str
+    name: str
+    tags: list[str]
+    outcome: str  # passed | failed | skipped
+    duration_s: float
+    message: str | None = None
+    source: str | None = None
+    feature_file: str | None = None
+    steps: list[StepResult] = field(default_factory=list)
+    exchanges: list[dict] = field(default_factory=list)
+    baseline: str | None = None  # "accepted" when a failure is in the baseline
+
+    @property
+    def profile(self) -> str | None:
+        return next((tag for tag in PROFILES if tag in self.tags), None)
+
+    @property
+    def weight(self) -> str:
+        return "must" if "must" in self.tags else "should" if "should" in self.tags else "must"
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "feature": self.feature, "name": self.name, "tags": self.tags, "outcome": self.outcome,
+                "duration_s": round(self.duration_s, 3), "message": self.message, "source": self.source,
+                "feature_file": self.feature_file, "weight": self.weight, "baseline": self.baseline,
+                "steps": [{"keyword": s.keyword, "text": s.text, "outcome": s.outcome} for s in self.steps],
+                "exchanges": self.exchanges}
+
+
+@dataclass
+class BaselineOutcome:
+    file: str
+    accepted: list[str] = field(default_factory=list)  # failing now, and in the baseline
+    new: list[str] = field(default_factory=list)  # failing now, not in the baseline
+    now_passing: list[str] = field(default_factory=list)  # in the baseline, passing now
+
+
+@dataclass
+class RunResult:
+    tool_version: str
+    target_url: str
+    bundled: bool
+    started_at: str
+    duration_s: float
+    scenarios: list[ScenarioResult]
+    baseline: BaselineOutcome | None = None
+    selection: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, outcome: str, scenarios: list[ScenarioResult] | None = None) -> int:
+        return sum(1 for s in (self.scenarios if scenarios is None else scenarios) if s.outcome == outcome)
+
+    def summary(self) -> dict:
+        return {"passed": self.count("passed"), "failed": self.count("failed"), "skipped": self.count("skipped")}
+
+    def profiles(self) -> dict[str, dict]:
+        out = {}
+        for profile in PROFILES:
+            members = [s for s in self.scenarios if s.profile == profile]
+            if not members:
+                continue
+            must_failed = [s for s in members if s.outcome == "failed" and s.weight == "must"]
+            out[profile] = {"verdict": "not ready" if must_failed else "ready", "passed": self.count("passed", members),
+                            "failed": self.count("failed", members), "skipped": self.count("skipped", members),
+                            "must_failed": len(must_failed)}
+        return out
+
+    def failures(self) -> list[ScenarioResult]:
+        return [s for s in self.scenarios if s.outcome == "failed"]
+
+    def gating_failures(self) -> list[ScenarioResult]:
+        """Failures that fail the run: all of them, less those a baseline accepts."""
+        return [s for s in self.failures() if s.baseline != "accepted"]
+
+    def to_dict(self) -> dict:
+        data = {"tool": {"name": "scimulator", "version": self.tool_version},
+                "target": {"url": self.target_url, "bundled": self.bundled},
+                "started_at": self.started_at, "duration_s": round(self.duration_s, 3),
+                "summary": self.summary(), "profiles": self.profiles(), "selection": self.selection,
+                "scenarios": [s.to_dict() for s in self.scenarios]}
+        if self.baseline is not None:
+            data["baseline"] = {"file": self.baseline.file, "accepted": self.baseline.accepted,
+                                "new": self.baseline.new, "now_passing": self.baseline.now_passing}
+        return data

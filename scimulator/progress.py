@@ -1,0 +1,88 @@
+"""What `scimulator run` shows while it runs: scenarios done of total, the current feature, then a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import pytest
+
+from reports.model import RunResult
+from steps.reporting import RUN
+
+MAX_FAILURES_SHOWN = 10
+
+
+class Progress:
+    def __init__(self, stream: TextIO, target: str):
+        self.stream = stream
+        self.target = target
+        self.total = 0
+        self.done = 0
+        self.failed = 0
+        self.feature: str | None = None
+        self.run: RunResult | None = None
+        self.interactive = stream.isatty()
+        self.config: pytest.Config | None = None
+
+    def _write(self, text: str) -> None:
+        capture = self.config.pluginmanager.getplugin("capturemanager") if self.config else None
+        if capture is None:
+            self.stream.write(text)
+            self.stream.flush()
+            return
+        with capture.global_and_fixture_disabled():  # pytest captures output while scenarios run
+            self.stream.write(text)
+            self.stream.flush()
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = len(session.items)
+        self._write(f"scimulator: {self.total} scenarios against {self.target}\n")
+
+    def pytest_bdd_before_scenario(self, request, feature, scenario) -> None:
+        position = f"[{self.done + 1:>3}/{self.total}]"
+        if self.interactive:
+            self._write(f"\r\033[K{position} {feature.name}: {scenario.name}"[:160])
+        elif feature.name != self.feature:
+            self._write(f"{position} {feature.name}\n")
+        self.feature = feature.name
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" and report.failed:
+            self.failed += 1
+        if report.when == "teardown":
+            self.done += 1
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.run = config.stash.get(RUN, None)
+        if self.interactive:
+            self._write("\r\033[K")
+        self.config = None
+
+    def print_summary(self, report_dir: Path) -> None:
+        run = self.run
+        lines = ["", f"{'profile':<10} {'verdict':<10} {'passed':>7} {'failed':>7} {'skipped':>8}"]
+        for name, profile in run.profiles().items():
+            lines.append(f"{name:<10} {profile['verdict']:<10} {profile['passed']:>7} {profile['failed']:>7} "
+                         f"{profile['skipped']:>8}")
+        failures = run.failures()
+        if failures:
+            lines.append("")
+            for scenario in failures[:MAX_FAILURES_SHOWN]:
+                accepted = " (accepted by the baseline)" if scenario.baseline == "accepted" else ""
+                first = (scenario.message or "").splitlines()[0] if scenario.message else ""
+                lines.append(f"  FAILED [{scenario.profile}] {scenario.name}{accepted}: {first}"[:220])
+            if len(failures) > MAX_FAILURES_SHOWN:
+                lines.append(f"  … and {len(failures) - MAX_FAILURES_SHOWN} more in the report")
+        if run.baseline:
+            lines.append(f"\nBaseline {run.baseline.file}: {len(run.baseline.accepted)} accepted, "
+                         f"{len(run.baseline.new)} new failures, {len(run.baseline.now_passing)} entries now pass.")
+            lines += [f"  now passes: {scenario_id}" for scenario_id in run.baseline.now_passing]
+        summary = run.summary()
+        lines.append(f"\n{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped "
+                     f"in {run.duration_s:.1f} s")
+        lines.append(f"Report: {report_dir / 'report.html'}")
+        self._write("\n".join(lines) + "\n")
