@@ -22,8 +22,13 @@ def _pretty(value: Any) -> str:
 
 
 def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
+    """The exchanges to reproduce: those the target refused or garbled; else the IdP's last write and the
+    read-back that showed its effect."""
     bad = [x for x in scenario.exchanges if x.get("failure") or (x["response"]["status"] or 0) >= 400]
-    return bad or scenario.exchanges[-1:]
+    if bad:
+        return bad[-3:]
+    writes = [x for x in scenario.exchanges if x["by"] == "idp" and x["request"]["method"] != "GET"]
+    return writes[-1:] + scenario.exchanges[-1:]
 
 
 def render(run: RunResult) -> str:

@@ -72,7 +72,7 @@ def _scenario_id(item: pytest.Item, scenario: dict) -> str:
     return f"{rel}::{scenario.get('name', item.name)}{example}"
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # entered first, so it resumes after pytest-bdd's own wrapper
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
@@ -88,7 +88,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         item.config.stash[RESULTS].append(ScenarioResult(
             id=_scenario_id(item, scenario) if scenario else item.nodeid,
             feature=feature.get("name", item.module.__name__ if hasattr(item, "module") else ""),
-            name=f"{name} {example}".strip(),
+            name=name if scenario else f"{name} {example}".strip(),
             tags=tags,
             outcome="skipped" if report.skipped else "failed" if report.failed else "passed",
             duration_s=report.duration,

@@ -1,0 +1,54 @@
+"""report.html opened in a real headless Chromium: the verdicts and a failure's exchange are on the page."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reference_server import ServerConfig
+from scimulator.server import start_in_background
+from tests.broken_targets import BREAKERS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def failing_report(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("chromium-report")
+    running = start_in_background(ServerConfig(db_path=str(directory / "t.db"), tokens=["chromium-token"]),
+                                  wrap=BREAKERS["empties_group_on_entra_removal"])
+    try:
+        result = subprocess.run([sys.executable, "-m", "scimulator", "run", "--target", running.base_url, "--token",
+                                 "chromium-token", "--idp", "entra", "--idp", "okta", "--report-dir",
+                                 str(directory / "report")], capture_output=True, text=True, timeout=600)
+    finally:
+        running.stop()
+    assert result.returncode == 1, result.stdout + result.stderr
+    return directory / "report" / "report.html"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_report_html_shows_verdicts_and_the_failing_exchange(failing_report, tmp_path):
+    screenshot = tmp_path / "report.png"
+    shot = chromium(tmp_path / "profile-1", "--window-size=1280,2000", f"--screenshot={screenshot}",
+                    failing_report.as_uri())
+    assert screenshot.exists() and screenshot.stat().st_size > 10_000, shot.stderr[-500:]
+    dom = chromium(tmp_path / "profile-2", "--dump-dom", failing_report.as_uri()).stdout
+    text = dom.replace("&quot;", '"')
+    assert "scimulator conformance report" in text
+    assert "not ready" in text and ">ready<" in text  # Entra fails, Okta passes
+    assert "Removing one member removes only that member" in text
+    assert '"op": "Remove"' in text and '"path": "members"' in text  # the failing exchange, pretty-printed
+    assert "curl -i -X PATCH" in text and "$SCIMULATOR_TOKEN" in text
+    assert "chromium-token" not in text
