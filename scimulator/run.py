@@ -48,7 +48,7 @@ def check_reachable(url: str, token: str) -> None:
 def pytest_arguments(args, token: str | None, markers: str | None) -> list[str]:
     suite = Path(steps.__file__).resolve().parent
     arguments = [str(suite / "test_conformance.py"), "-p", "steps.plugin", "-p", "no:cacheprovider",
-                 "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "pytest.ini"),
+                 "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini"),
                  "--scim-report-dir", str(Path(args.report_dir).resolve())]
     if args.target:
         arguments += ["--scim-url", args.target]

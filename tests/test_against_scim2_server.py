@@ -45,3 +45,23 @@ def test_scim2_server_fails_only_on_real_incompatibilities(tmp_path):
     message = case.find("failure").text
     assert '"op": "Remove", "path": "members", "value": [{"value":' in message
     assert "target answered: 400" in message
+
+
+def test_scimulator_run_against_scim2_server_exits_1_then_0_with_a_baseline(tmp_path):
+    import subprocess
+    import sys
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "scimulator", "run", "--target", target.base_url, "--token", TOKEN,
+                               "--report-dir", str(tmp_path / "report"), *extra], capture_output=True, text=True,
+                              timeout=600, cwd=tmp_path)
+
+    with scim2_server(0) as target:
+        first = run("--write-baseline", str(tmp_path / "baseline.json"))
+        summary = (tmp_path / "report" / "summary.md").read_text()
+        second = run("--baseline", str(tmp_path / "baseline.json"))
+    assert first.returncode == 1, first.stdout[-1500:]
+    assert "Removing one member removes only that member (without the flag)" in summary
+    assert "entra | ❌ not ready" in summary
+    assert second.returncode == 0, second.stdout[-1500:]
+    assert "new failures" in second.stdout and "0 new failures" in second.stdout
