@@ -39,7 +39,10 @@ class RunningServer:
             for channel in list(socket_map.values()):
                 channel.close()
 
-        self.server.trigger.pull_trigger(close_everything)
+        try:
+            self.server.trigger.pull_trigger(close_everything)
+        except OSError:  # the serving loop already closed its trigger: close from here instead
+            close_everything()
         self.thread.join(timeout=10)
 
 
