@@ -11,18 +11,21 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from reference_server.auth import TokenVerifier
+from reference_server.admin import ADMIN_PREFIX, admin_blueprint
+from reference_server.auth import CHALLENGE, TokenVerifier
 from reference_server.bulk import run_bulk
-from reference_server.config import ServerConfig
+from reference_server.config import ServerConfig, utc_now
 from reference_server.discovery import resource_types, schemas, service_provider_config
 from reference_server.errors import ScimError, bad_request, not_found
 from reference_server.projection import parse_attribute_list, project
 from reference_server.schema import BY_ENDPOINT, RESOURCE_TYPES, SCHEMAS, ResourceType
 from reference_server.service import ListQuery, ScimService, etag, to_resource
 from reference_server.storage import Storage, Stored
+from reference_server.sync_log import record_write
+from reference_server.vendor import ServerClock, VendorStore
 
 SCIM_JSON = "application/scim+json"
 PREFIX = "/scim/v2"
@@ -55,10 +58,16 @@ def _reject_constant(name: str):
 def create_app(config: ServerConfig) -> Flask:
     app = Flask("reference_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_payload_bytes
-    storage = Storage(config.db_path, config.clock)
-    service = ScimService(storage, config.max_results, config.max_scan)
+    server_clock = ServerClock(movable=config.movable_clock)
+    storage = Storage(config.db_path, server_clock if config.clock is utc_now else config.clock)
+    service = ScimService(storage, config.max_results, config.max_scan,
+                         limits={"User": config.max_users, "Group": config.max_groups})
     verifier = TokenVerifier(config.tokens)
-    app.extensions["scim"] = {"config": config, "storage": storage, "service": service, "verifier": verifier}
+    vendor = VendorStore(config.db_path, server_clock)
+    app.extensions["scim"] = {"config": config, "storage": storage, "service": service, "verifier": verifier,
+                              "vendor": vendor, "clock": server_clock}
+    if config.admin_tokens:
+        app.register_blueprint(admin_blueprint(vendor, service, server_clock, config.admin_tokens))
 
     def base_url() -> str:
         return request.host_url.rstrip("/") + PREFIX
@@ -77,16 +86,32 @@ def create_app(config: ServerConfig) -> Flask:
 
     @app.before_request
     def authenticate():
+        g.scim_configuration = None
+        if request.path.startswith(ADMIN_PREFIX + "/"):
+            return None  # the admin API checks its own tokens
         path = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else request.path
         first = path.strip("/").split("/")[0]
         if config.anonymous_discovery and first in DISCOVERY and request.method == "GET":
             return None
-        verifier.check(request.headers.get("Authorization"))
+        presented = verifier.presented(request.headers.get("Authorization"))
+        if not verifier.accepts(presented):
+            configuration, refusal = vendor.configuration_for(presented)
+            if configuration is None:
+                raise ScimError(401, "The bearer token is not valid for this server.", headers=CHALLENGE)
+            if refusal:
+                raise ScimError(401, refusal, headers=CHALLENGE)
+            g.scim_configuration = configuration
         length = request.content_length
         if length is not None and length > config.max_payload_bytes:
             raise ScimError(413, f"The request body of {length} bytes is larger than this server's maximum of "
                                  f"{config.max_payload_bytes} bytes (maxPayloadSize).")
         return None
+
+    @app.after_request
+    def log_writes(response: Response) -> Response:
+        if request.path.startswith(PREFIX + "/"):
+            record_write(vendor, request.method, request.path[len(PREFIX):], response, g.get("scim_configuration"))
+        return response
 
     @app.errorhandler(ScimError)
     def on_scim_error(error: ScimError):

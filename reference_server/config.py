@@ -28,3 +28,10 @@ class ServerConfig:
     max_scan: int = 500_000
     # The server's clock, injectable so that tests can move time without sleeping.
     clock: Callable[[], str] = utc_now
+    # Let the admin API move the server's clock forward (scenarios of 24-hour token overlaps).
+    movable_clock: bool = False
+    # Tokens of the admin JSON API (/admin/v1), distinct from SCIM tokens; none means no admin API.
+    admin_tokens: list[str] = field(default_factory=list)
+    # Documented vendor limits (SingleStore: 1,000 users and 500 groups); None means unlimited.
+    max_users: int | None = None
+    max_groups: int | None = None

@@ -72,10 +72,11 @@ def _positive_int(value: Any, name: str) -> int | None:
 
 
 class ScimService:
-    def __init__(self, storage: Storage, max_results: int, max_scan: int):
+    def __init__(self, storage: Storage, max_results: int, max_scan: int, limits: dict[str, int | None] | None = None):
         self.storage = storage
         self.max_results = max_results
         self.max_scan = max_scan
+        self.limits = {k: v for k, v in (limits or {}).items() if v is not None}
 
     # --- single resources ----------------------------------------------------------------------
 
@@ -83,7 +84,13 @@ class ScimService:
         return self.storage.get(rtype, resource_id)
 
     def create(self, rtype: ResourceType, body: Any) -> Stored:
-        return self.storage.create(rtype, normalise(rtype, body))
+        doc = normalise(rtype, body)
+        limit = self.limits.get(rtype.name)
+        if limit is not None and self.storage.count(rtype) >= limit:
+            noun = "users" if rtype.name == "User" else "groups"
+            raise ScimError(403, f"This organization already has {limit:,} synchronized {noun}, the documented maximum; "
+                                 f"the {rtype.name.lower()} was not created. Remove one or raise the limit.")
+        return self.storage.create(rtype, doc)
 
     def replace(self, rtype: ResourceType, resource_id: str, body: Any, if_match=None) -> Stored:
         doc = normalise(rtype, body)

@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", help="bearer token to accept (default: SCIMULATOR_TOKEN, else a new random one)")
     serve.add_argument("--anonymous-discovery", action="store_true",
                        help="let /ServiceProviderConfig, /ResourceTypes and /Schemas be read without a token")
+    serve.add_argument("--admin-token", help="enable the admin JSON API (/admin/v1) with this token (or SCIMULATOR_ADMIN_TOKEN)")
+    serve.add_argument("--max-users", type=int, help="refuse users beyond this many, as SingleStore does at 1,000")
+    serve.add_argument("--max-groups", type=int, help="refuse groups beyond this many, as SingleStore does at 500")
+    serve.add_argument("--movable-clock", action="store_true",
+                       help="let the admin API move the server's clock forward (for tests of 24-hour token overlaps)")
 
     run = commands.add_parser("run", help="run the conformance suite against a target and write a report")
     run.add_argument("--target", help="SCIM base URL of the endpoint to certify (default: the bundled reference server)")
@@ -44,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in this baseline")
     run.add_argument("--write-baseline", metavar="FILE", help="record this run's failures as a baseline")
     run.add_argument("--allure-dir", metavar="DIR", help="also write Allure results here")
+    run.add_argument("--preset", choices=["singlestore", "cockroachdb", "cloudthinker"],
+                     help="certify exactly a seed vendor's documented IdP setup; other scenarios are skipped with the reason")
 
     commands.add_parser("demo", help="start the reference server and drive a short scripted provisioning")
     return parser
@@ -58,7 +65,14 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     given = args.token or os.environ.get("SCIMULATOR_TOKEN")
     token = given or secrets.token_urlsafe(24)
-    config = ServerConfig(db_path=args.db, tokens=[token], anonymous_discovery=args.anonymous_discovery)
+    for name in ("max_users", "max_groups"):
+        if getattr(args, name) is not None and getattr(args, name) < 0:
+            print(f"scimulator: --{name.replace('_', '-')} must be 0 or more.", file=sys.stderr)
+            return EXIT_UNUSABLE
+    admin_token = args.admin_token or os.environ.get("SCIMULATOR_ADMIN_TOKEN")
+    config = ServerConfig(db_path=args.db, tokens=[token], anonymous_discovery=args.anonymous_discovery,
+                          admin_tokens=[admin_token] if admin_token else [], max_users=args.max_users,
+                          max_groups=args.max_groups, movable_clock=args.movable_clock)
     try:
         running = build_server(config, args.host, args.port)
     except OSError as error:
@@ -70,6 +84,8 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print(f"Bearer token: {token}", flush=True)
     print(f"Data: {os.path.abspath(args.db)}", flush=True)
+    if admin_token:
+        print(f"Admin API: {running.base_url.removesuffix('/scim/v2')}/admin/v1 (admin token as given, not shown)", flush=True)
     try:
         running.server.run()
     except KeyboardInterrupt:

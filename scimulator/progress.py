@@ -68,6 +68,12 @@ class Progress:
         for name, profile in run.profiles().items():
             lines.append(f"{name:<10} {profile['verdict']:<10} {profile['passed']:>7} {profile['failed']:>7} "
                          f"{profile['skipped']:>8}")
+        from reports.model import PROFILES
+
+        untested = [p for p in PROFILES if p not in run.profiles() and any(s.profile == p for s in run.scenarios)]
+        for name in untested:
+            skipped = sum(1 for s in run.scenarios if s.profile == name)
+            lines.append(f"{name:<10} {'not tested':<10} {0:>7} {0:>7} {skipped:>8}")
         failures = run.failures()
         if failures:
             lines.append("")

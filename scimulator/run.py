@@ -58,6 +58,8 @@ def pytest_arguments(args, token: str | None, markers: str | None) -> list[str]:
         arguments += ["--scim-baseline", args.baseline]
     if args.write_baseline:
         arguments += ["--scim-write-baseline", args.write_baseline]
+    if getattr(args, "preset", None):
+        arguments += ["--preset", args.preset]
     if getattr(args, "allure_dir", None):
         arguments += ["--alluredir", args.allure_dir]
     return arguments

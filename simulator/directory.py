@@ -50,8 +50,12 @@ class Group:
 class Directory:
     """People and groups of one IdP tenant."""
 
-    def __init__(self, seed: int = 0, id_style: str = "okta", prefix: str = ""):
-        """``prefix`` starts every login and group name, so that a run's data on a real target can be found and removed."""
+    def __init__(self, seed: int = 0, id_style: str = "okta", prefix: str = "", email_is_login: bool = False):
+        """``prefix`` starts every login and group name, so that a run's data on a real target can be found and removed.
+
+        ``email_is_login``: the primary email is the login, as where it is the unique identifier (SingleStore [V2]).
+        """
+        self.email_is_login = email_is_login
         if id_style not in ("okta", "entra"):
             raise ValueError("id_style is 'okta' or 'entra'")
         self.seed = seed
@@ -95,7 +99,7 @@ class Directory:
             given_name=given,
             family_name=family,
             login=login,
-            email=f"{local}{plus}@{EMAIL_DOMAIN}",
+            email=login if self.email_is_login else f"{local}{plus}@{EMAIL_DOMAIN}",
             display_name=f"{given} {family}",
             locale=locale.replace("_", "-"),
             title=faker.job()[:60] if n % 3 else None,

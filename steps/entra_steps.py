@@ -19,8 +19,10 @@ def _entra(scim_target, clock, exchanges, transports, directory, flag: bool, tok
 
 
 @given("an Entra app connected to the target", target_fixture="entra")
-def entra_app(scim_target, clock, exchanges, transports, directory):
-    return _entra(scim_target, clock, exchanges, transports, directory, flag=False)
+def entra_app(scim_target, clock, exchanges, transports, directory, preset):
+    """Without the flag, unless the preset's Tenant URL carries it (SingleStore)."""
+    flag = bool(preset and preset.entra_flag)
+    return _entra(scim_target, clock, exchanges, transports, directory, flag=flag)
 
 
 @given("an Entra app connected to the target with the aadOptscim062020 flag", target_fixture="entra")

@@ -20,6 +20,14 @@ def okta_app(flavour, scim_target, clock, exchanges, transports, directory):
     return OktaEngine(transport, directory, flavour=FLAVOURS[flavour])
 
 
+@given("an Okta app connected to the target", target_fixture="okta")
+def okta_app_of_preset(scim_target, clock, exchanges, transports, directory, preset):
+    """The flavour the preset documents (SingleStore: AIW), or an OIN app without a preset."""
+    transport = Transport(scim_target.url, scim_target.token, OKTA, clock, record=exchanges)
+    transports.append(transport)
+    return OktaEngine(transport, directory, flavour=preset.okta_flavour if preset else "oin")
+
+
 @given(parsers.parse('a person "{alias}" in the Okta directory'))
 def okta_person(alias, directory, people):
     people[alias] = directory.add_person()

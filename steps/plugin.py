@@ -20,18 +20,22 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
 from simulator import VERIFY, Directory, Transport, VirtualClock
 from simulator.transport import Exchange
+from steps.presets import PRESETS, Preset, skip_reason
 
 pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.protocol_steps",
-                  "steps.reporting"]
+                  "steps.vendor_steps", "steps.reporting"]
 
 EXCHANGES = pytest.StashKey[list]()
 CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
 WEIGHT_TAGS = ("must", "should")
 TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
               "quarantine", "escrow", "filter", "patch", "put", "pagination", "sorting", "attributes", "etag", "errors",
-              "auth", "discovery", "spec_test", "bundled_only")
+              "auth", "discovery", "spec_test", "bundled_only", "filter_beyond_eq", "bulk", "singlestore", "cockroachdb",
+              "cloudthinker")
 
 
 @dataclass
@@ -43,6 +47,8 @@ class ScimTarget:
     bundled: bool = False
     run_prefix: str = "scimu-"
     keep_data: bool = False
+    admin_url: str | None = None  # the bundled server's admin API (vendor scenarios)
+    admin_token: str | None = field(default=None, repr=False)
     created: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, id) to remove at the end
     _scenarios: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -58,6 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-url", default=None, help="SCIM base URL of the target (default: the bundled reference server)")
     group.addoption("--scim-token", default=None, help="bearer token for the target (default: SCIMULATOR_TOKEN)")
     group.addoption("--scim-keep-data", action="store_true", help="leave the users and groups the suite created")
+    group.addoption("--preset", default=None, choices=sorted(PRESETS),
+                    help="a seed vendor's documented IdP setup: picks the Okta flavour, the Entra flag, and the scenarios")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,6 +75,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "should: a deviation the IdP tolerates (reported, not counted)")
     for tag in TOPIC_TAGS:
         config.addinivalue_line("markers", f"{tag}: scenario topic")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under a preset, skip (with the reason) the scenarios whose setup the vendor does not document."""
+    preset = active_preset(config)
+    if preset is None:
+        return
+    for item in items:
+        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+        if template is None:
+            continue
+        example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}
+        steps = [step.name for step in template.render(example).steps]
+        tags = {marker.name for marker in item.iter_markers()}
+        reason = skip_reason(preset, tags, steps)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def active_preset(config: pytest.Config) -> Preset | None:
+    name = config.getoption("--preset")
+    return PRESETS[name] if name else None
+
+
+@pytest.fixture(scope="session")
+def preset(request: pytest.FixtureRequest) -> Preset | None:
+    return active_preset(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -88,11 +123,15 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     from reference_server import ServerConfig
     from scimulator.server import start_in_background
 
-    token = secrets.token_urlsafe(24)
+    token, admin_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     db = tmp_path_factory.mktemp("reference-server") / "scim.db"
-    running = start_in_background(ServerConfig(db_path=str(db), tokens=[token]))
+    chosen = active_preset(request.config)
+    running = start_in_background(ServerConfig(db_path=str(db), tokens=[token], admin_tokens=[admin_token],
+                                               movable_clock=True, max_users=chosen.max_users if chosen else None,
+                                               max_groups=chosen.max_groups if chosen else None))
     try:
-        target = ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True)
+        target = ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True,
+                            admin_url=running.base_url.removesuffix("/scim/v2") + "/admin/v1", admin_token=admin_token)
         request.config.stash[TARGET] = target
         yield target
     finally:
@@ -154,10 +193,11 @@ def verify(scim_target: ScimTarget, clock: VirtualClock, exchanges: list, transp
 
 
 @pytest.fixture
-def directory(request: pytest.FixtureRequest, scenario_prefix: str) -> Directory:
+def directory(request: pytest.FixtureRequest, scenario_prefix: str, preset) -> Directory:
     """People and groups of this scenario's IdP tenant, deterministic from the scenario's name."""
     style = "entra" if request.node.get_closest_marker("entra") else "okta"
-    return Directory(seed=zlib.crc32(request.node.nodeid.encode()), id_style=style, prefix=scenario_prefix)
+    return Directory(seed=zlib.crc32(request.node.nodeid.encode()), id_style=style, prefix=scenario_prefix,
+                     email_is_login=bool(preset and preset.email_is_login))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from pytest_bdd.reporting import test_report_context_registry
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from reports.baseline import apply_baseline, read_baseline, write_baseline
 from reports.model import RunResult, ScenarioResult, StepResult
@@ -54,7 +55,9 @@ def _message(call: pytest.CallInfo) -> str | None:
 def _steps(scenario: dict) -> list[StepResult]:
     steps, failed_seen = [], False
     for step in scenario.get("steps", []):
-        if step["failed"] and not failed_seen:
+        if step.get("skipped"):
+            outcome = "not run"
+        elif step["failed"] and not failed_seen:
             outcome, failed_seen = "failed", True
         elif failed_seen:
             outcome = "not run"
@@ -62,6 +65,20 @@ def _steps(scenario: dict) -> list[StepResult]:
             outcome = "passed"
         steps.append(StepResult(step["keyword"], step["name"], outcome))
     return steps
+
+
+def _scenario_of_unrun(item: pytest.Item) -> dict:
+    """What pytest-bdd would have reported, for a scenario that never ran (skipped by a preset, say)."""
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    if template is None:
+        return {}
+    example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}
+    rendered = template.render(example)
+    feature = template.feature
+    return {"name": rendered.name, "tags": sorted(template.tags), "description": template.description,
+            "steps": [{"keyword": step.keyword, "name": step.name, "failed": False, "skipped": True}
+                      for step in rendered.steps],
+            "feature": {"name": feature.name, "rel_filename": feature.rel_filename, "tags": sorted(feature.tags)}}
 
 
 def _scenario_id(item: pytest.Item, scenario: dict) -> str:
@@ -78,7 +95,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if report.when == "call" or (report.when == "setup" and not report.passed):
         context = test_report_context_registry.get(report)
-        scenario = context.scenario if context else {}
+        scenario = context.scenario if context else _scenario_of_unrun(item)
         feature = scenario.get("feature", {})
         tags = sorted(set(feature.get("tags", [])) | set(scenario.get("tags", [])))
         if not tags:

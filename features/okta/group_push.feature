@@ -4,7 +4,7 @@ Feature: Okta Group Push
   its membership. OIN apps use PATCH; AIW apps GET then PUT the whole group.
 
   Background:
-    Given an Okta OIN app connected to the target
+    Given an Okta app connected to the target
     And "ann" is assigned to the app and provisioned
     And "ben" is assigned to the app and provisioned
     And "cat" is assigned to the app and provisioned

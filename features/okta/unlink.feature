@@ -5,7 +5,7 @@ Feature: Unlinking a pushed group, and pushing its name again
   duplicate, and Okta shows its Conflict push error.
 
   Background:
-    Given an Okta OIN app connected to the target
+    Given an Okta app connected to the target
     And "ivy" is assigned to the app and provisioned
 
   @must

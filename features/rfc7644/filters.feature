@@ -29,14 +29,14 @@ Feature: Filters
     Then the answer lists 1 resources of 1 in all
     And no resource in the answer has "members"
 
-  @should
+  @should @filter_beyond_eq
   Scenario: "and" and "or" combine comparisons, "and" first
     Source: RFC 7644 section 3.4.2.2 (precedence not > and > or).
 
     When the client sends GET /Users?filter=userName%20eq%20%22{prefix}ana@example.com%22%20or%20userName%20sw%20%22{prefix}cy%22%20and%20active%20eq%20true
     Then the answer lists the users "ana@example.com" and "cy@example.com"
 
-  @should
+  @should @filter_beyond_eq
   Scenario: "sw" and "co" match the start and the inside of a value
     Source: RFC 7644 section 3.4.2.2.
 

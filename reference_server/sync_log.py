@@ -1,0 +1,69 @@
+"""Sync logs (CloudThinker): every SCIM write as timestamp, action, resource, SUCCESS / SKIPPED / FAILED."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response
+
+from reference_server.vendor import VendorStore
+
+ACTIONS = {"POST": "CREATE", "PUT": "UPDATE", "PATCH": "UPDATE", "DELETE": "DELETE"}
+RESOURCE_ENDPOINTS = {"users": "User", "groups": "Group"}
+
+
+def status_of(method: str, http_status: int) -> str:
+    if 200 <= http_status < 300:
+        return "SUCCESS"
+    if method == "DELETE" and http_status == 404:
+        return "SKIPPED"  # nothing left to delete
+    return "FAILED"
+
+
+def _detail(response: Response) -> str | None:
+    if response.status_code < 400:
+        return None
+    try:
+        return json.loads(response.get_data()).get("detail")
+    except (ValueError, AttributeError):
+        return None
+
+
+def record_write(vendor: VendorStore, method: str, path: str, response: Response, configuration: str | None) -> None:
+    """Log one SCIM write (each operation of a /Bulk), and remember which configuration created what."""
+    if method not in ACTIONS:
+        return
+    parts = [p for p in path.split("/") if p]
+    if not parts or parts[-1] == ".search":
+        return
+    if parts[0].lower() == "bulk":
+        _record_bulk(vendor, response, configuration)
+        return
+    resource_type = RESOURCE_ENDPOINTS.get(parts[0].lower())
+    if resource_type is None:
+        return
+    resource_id = parts[1] if len(parts) > 1 else None
+    if method == "POST" and response.status_code == 201:
+        resource_id = json.loads(response.get_data()).get("id")
+        if configuration:
+            vendor.own(resource_id, configuration)
+    vendor.log(ACTIONS[method], resource_type, resource_id, status_of(method, response.status_code),
+               response.status_code, _detail(response), configuration)
+
+
+def _record_bulk(vendor: VendorStore, response: Response, configuration: str | None) -> None:
+    try:
+        operations = json.loads(response.get_data()).get("Operations") or []
+    except (ValueError, AttributeError):
+        return
+    for operation in operations:
+        location = operation.get("location") or ""
+        resource_id = location.rstrip("/").rsplit("/", 1)[-1] if location else None
+        resource_type = "Group" if "/Groups/" in location else "User" if "/Users/" in location else None
+        code = int(str(operation.get("status", "500"))[:3])
+        method = str(operation.get("method", "POST")).upper()
+        if method == "POST" and code == 201 and configuration and resource_id:
+            vendor.own(resource_id, configuration)
+        detail = (operation.get("response") or {}).get("detail") if code >= 400 else None
+        vendor.log(ACTIONS.get(method, method), resource_type, resource_id, status_of(method, code), code, detail,
+                   configuration)

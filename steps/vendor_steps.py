@@ -1,0 +1,202 @@
+"""Steps of the vendor admin (SCIM configurations, token rotation, teams, sync logs, limits).
+
+They drive the bundled reference server's admin API, so the scenarios that use them run against
+the bundled server only, and are skipped, with that reason, against any other target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from simulator import OKTA, VERIFY, OktaEngine, Transport
+from simulator.scim import USER
+from steps.judge import failed
+
+
+@dataclass
+class VendorAdmin:
+    http: httpx.Client
+    restore_limits: bool = False
+
+    def call(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
+        response = self.http.request(method, path, json=body)
+        if response.status_code >= 400:
+            raise failed(f"The vendor admin API refused {method} {path}: {response.status_code} {response.text[:300]}")
+        return response
+
+
+@pytest.fixture
+def vendor_admin(scim_target):
+    if not scim_target.admin_url:
+        pytest.skip("needs the bundled reference server's admin API (vendor scenarios run against it only)")
+    with httpx.Client(base_url=scim_target.admin_url, headers={"Authorization": f"Bearer {scim_target.admin_token}"},
+                      timeout=30) as http:
+        admin = VendorAdmin(http)
+        limits = admin.call("GET", "/limits").json()
+        yield admin
+        if admin.restore_limits:
+            admin.call("PUT", "/limits", limits)
+
+
+@pytest.fixture
+def configurations() -> dict:
+    """Configuration name -> {"id", "secret", "old_secret"} as the vendor admin saw them."""
+    return {}
+
+
+def _create(vendor_admin, configurations, name: str, scenario_prefix: str) -> dict:
+    answer = vendor_admin.call("POST", "/scim-configurations", {"description": f"{scenario_prefix}{name}"}).json()
+    configurations[name] = {"id": answer["id"], "secret": answer.get("secret"), "shown": answer}
+    return answer
+
+
+@given(parsers.parse('the vendor admin has created the SCIM configuration "{name}"'))
+@when(parsers.parse('the vendor admin creates the SCIM configuration "{name}"'))
+def create_configuration(name, vendor_admin, configurations, scenario_prefix):
+    _create(vendor_admin, configurations, name, scenario_prefix)
+
+
+@when(parsers.parse('the vendor admin regenerates the secret of the SCIM configuration "{name}"'))
+def regenerate_secret(name, vendor_admin, configurations):
+    _new_secret(vendor_admin, configurations[name], "secret")
+
+
+@when(parsers.parse('the vendor admin rotates the token of the SCIM configuration "{name}"'))
+def rotate_token(name, vendor_admin, configurations):
+    _new_secret(vendor_admin, configurations[name], "rotate")
+
+
+def _new_secret(vendor_admin, configuration: dict, action: str) -> None:
+    answer = vendor_admin.call("POST", f"/scim-configurations/{configuration['id']}/{action}").json()
+    configuration["old_secret"], configuration["secret"] = configuration["secret"], answer["secret"]
+
+
+@when(parsers.parse('the vendor admin deactivates the SCIM configuration "{name}"'))
+def deactivate(name, vendor_admin, configurations):
+    vendor_admin.call("POST", f"/scim-configurations/{configurations[name]['id']}/deactivate")
+
+
+@when(parsers.parse('the vendor admin activates the SCIM configuration "{name}"'))
+def activate(name, vendor_admin, configurations):
+    vendor_admin.call("POST", f"/scim-configurations/{configurations[name]['id']}/activate")
+
+
+@when(parsers.parse('the vendor admin removes the SCIM configuration "{name}"'))
+def remove(name, vendor_admin, configurations):
+    vendor_admin.call("DELETE", f"/scim-configurations/{configurations[name]['id']}")
+
+
+@given(parsers.parse('an Okta {flavour} app using the secret of "{name}"'), target_fixture="okta")
+def okta_with_configuration(flavour, name, configurations, scim_target, clock, exchanges, transports, directory):
+    transport = Transport(scim_target.url, configurations[name]["secret"], OKTA, clock, record=exchanges)
+    transports.append(transport)
+    return OktaEngine(transport, directory, flavour=flavour.lower())
+
+
+@when(parsers.parse("{hours:d} hours pass on the server's clock"))
+def server_clock(hours, vendor_admin):
+    vendor_admin.call("POST", "/clock", {"advance_seconds": hours * 3600})
+
+
+@when(parsers.parse('the vendor admin maps the team "{alias}" to the role "{role}" and the workspace "{workspace}"'))
+def map_team(alias, role, workspace, vendor_admin, target_id_of):
+    vendor_admin.call("PUT", f"/teams/{target_id_of(alias)}", {"role": role, "workspaces": [workspace]})
+
+
+@pytest.fixture
+def fillers(verify):
+    """Users created only to reach a limit: deleted again after the scenario, so the next ones have room."""
+    created: list[str] = []
+    yield created
+    for start in range(0, len(created), 1000):
+        verify.post("/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                              "Operations": [{"method": "DELETE", "path": f"/Users/{user_id}"}
+                                             for user_id in created[start:start + 1000]]})
+
+
+@given(parsers.parse("the organization is limited to {limit:d} users, and already holds that many"))
+def fill_to_limit(limit, vendor_admin, verify, scenario_prefix, fillers):
+    vendor_admin.call("PUT", "/limits", {"max_users": limit})
+    vendor_admin.restore_limits = True
+    present = verify.get("/Users", [("count", 0)]).response_body["totalResults"]
+    missing = limit - present
+    for start in range(0, missing, 1000):
+        operations = [{"method": "POST", "path": "/Users", "bulkId": str(i),
+                       "data": {"schemas": [USER], "userName": f"{scenario_prefix}filler{i}@example.com"}}
+                      for i in range(start, min(start + 1000, missing))]
+        answer = verify.post("/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                                       "Operations": operations})
+        created = [op for op in (answer.response_body or {}).get("Operations", []) if op.get("status") == "201"]
+        fillers.extend(op["location"].rsplit("/", 1)[-1] for op in created)
+        if answer.status != 200 or len(created) != len(operations):
+            raise failed(f"Setting up: the target should take {len(operations)} users in one /Bulk.", answer)
+
+
+@then(parsers.parse('the SCIM configuration "{name}" is {state}'))
+def configuration_state(name, state, vendor_admin, configurations):
+    listed = {c["id"]: c for c in vendor_admin.call("GET", "/scim-configurations").json()}
+    active = listed[configurations[name]["id"]]["active"]
+    if active is not (state == "active"):
+        raise failed(f"The SCIM configuration {name} should be {state}; the admin API says active={active}.")
+
+
+@then(parsers.parse('the secret of "{name}" was shown once, at creation'))
+def secret_shown_once(name, vendor_admin, configurations):
+    if not configurations[name]["shown"].get("secret"):
+        raise failed(f"Creating {name} must show its secret.")
+    listed = vendor_admin.call("GET", "/scim-configurations").json()
+    if any("secret" in c for c in listed):
+        raise failed("The secret must not be shown again: the configuration list carries it.")
+
+
+@then(parsers.parse('a request with the {which} secret of "{name}" is {outcome}'))
+def request_with_secret(which, name, outcome, configurations, scim_target, clock, exchanges, transports):
+    secret = configurations[name]["secret" if which == "new" else "old_secret"]
+    transport = Transport(scim_target.url, secret, VERIFY, clock, record=exchanges)
+    transports.append(transport)
+    answer = transport.get("/Users", [("count", 1)])
+    expected = 200 if outcome == "accepted" else 401
+    if answer.status != expected:
+        raise failed(f"A request with the {which} secret of {name} should be {outcome} ({expected}).", answer)
+
+
+@then(parsers.parse('the team "{alias}" gives its members the role "{role}"'))
+def team_role(alias, role, vendor_admin, target_id_of):
+    team_id = target_id_of(alias)
+    teams = {t["id"]: t for t in vendor_admin.call("GET", "/teams").json()}
+    team = teams.get(team_id)
+    if not team or team["role"] != role or not team["members"] or any(m["role"] != role for m in team["members"]):
+        raise failed(f"The team {alias} should give its members the role {role}; the admin API shows {team}.")
+
+
+@then(parsers.parse('the sync log shows a {action} of a {kind} with the status {status}'))
+def sync_log_entry(action, kind, status, vendor_admin):
+    logs = vendor_admin.call("GET", "/sync-logs?limit=500").json()
+    if not any(e["action"] == action and e["resourceType"] == kind and e["status"] == status for e in logs):
+        raise failed(f"The sync log should show a {action} of a {kind} with status {status}; its last entries are "
+                     f"{[(e['action'], e['resourceType'], e['status']) for e in logs[:5]]}.")
+
+
+@then(parsers.parse('every sync log entry has a timestamp, an action, a resource and a status'))
+def sync_log_shape(vendor_admin):
+    logs = vendor_admin.call("GET", "/sync-logs?limit=500").json()
+    incomplete = [e for e in logs if not (e["timestamp"] and e["action"] and e["status"] in ("SUCCESS", "SKIPPED", "FAILED"))]
+    if not logs or incomplete:
+        raise failed(f"Sync log entries need timestamp, action, resource and status: {incomplete[:2] or 'no entries'}.")
+
+
+@when(parsers.parse('the client creates one more user "{name}"'), target_fixture="last_create")
+def one_more_user(name, verify, scenario_prefix):
+    return verify.post("/Users", {"schemas": [USER], "userName": f"{scenario_prefix}{name}"})
+
+
+@then(parsers.parse("that create is refused with a SCIM error {status:d} that names the limit of {limit}"))
+def create_refused(status, limit, last_create):
+    body = last_create.response_body if isinstance(last_create.response_body, dict) else {}
+    if last_create.status != status or limit not in str(body.get("detail", "")):
+        raise failed(f"The user beyond the documented limit must get a SCIM error {status} naming the limit {limit}, "
+                     "never a silent drop.", last_create)
