@@ -90,6 +90,7 @@ class VendorStore:
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute("PRAGMA synchronous = NORMAL")  # as the SCIM store: WAL makes NORMAL crash-safe
             self._local.conn = conn
         return conn
 
