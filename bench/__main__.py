@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     cycles = entra_cycle.run(cycle_users, cycle_groups, members_each=20, log=log)
     report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-                         f"{__import__('os').cpu_count()} CPUs",
+                         f"{os.cpu_count()} CPUs",
               "seconds": args.seconds, "clients": args.clients, "rows": rows, "entra_cycle": cycles,
               "ratios": ratios(rows) + cycle_ratios(cycles)}
     RESULTS.mkdir(exist_ok=True)

@@ -81,14 +81,12 @@ def admin_blueprint(vendor: VendorStore, service, clock: ServerClock, admin_toke
     def remove_configuration(configuration_id: str):
         configuration_or_404(configuration_id)
         removed = 0
-        for resource_id in vendor.remove_configuration(configuration_id):
-            for rtype in RESOURCE_TYPES.values():
-                try:
-                    service.delete(rtype, resource_id)
-                    removed += 1
-                    break
-                except ScimError:
-                    continue
+        for resource_type, resource_id in vendor.remove_configuration(configuration_id):
+            try:
+                service.delete(RESOURCE_TYPES[resource_type], resource_id)
+                removed += 1
+            except ScimError:  # already deleted through SCIM
+                continue
         return jsonify({"removed": configuration_id, "deleted_resources": removed})
 
     @admin.get("/teams")

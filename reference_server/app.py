@@ -35,7 +35,7 @@ DISCOVERY = ("ServiceProviderConfig", "ResourceTypes", "Schemas")
 log = logging.getLogger("reference_server")
 
 
-READ_ONLY_ENDPOINTS = {"serviceproviderconfig", "resourcetypes", "schemas"}
+READ_ONLY_ENDPOINTS = {name.lower() for name in DISCOVERY}
 """Discovery endpoints (RFC 7644 section 4): any method but GET is answered 405, not 404."""
 
 

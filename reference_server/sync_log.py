@@ -44,9 +44,9 @@ def record_write(vendor: VendorStore, method: str, path: str, response: Response
         return
     resource_id = parts[1] if len(parts) > 1 else None
     if method == "POST" and response.status_code == 201:
-        resource_id = json.loads(response.get_data()).get("id")
+        resource_id = response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]  # no need to parse the body
         if configuration:
-            vendor.own(resource_id, configuration)
+            vendor.own(resource_type, resource_id, configuration)
     vendor.log(ACTIONS[method], resource_type, resource_id, status_of(method, response.status_code),
                response.status_code, _detail(response), configuration)
 
@@ -62,8 +62,8 @@ def _record_bulk(vendor: VendorStore, response: Response, configuration: str | N
         resource_type = "Group" if "/Groups/" in location else "User" if "/Users/" in location else None
         code = int(str(operation.get("status", "500"))[:3])
         method = str(operation.get("method", "POST")).upper()
-        if method == "POST" and code == 201 and configuration and resource_id:
-            vendor.own(resource_id, configuration)
+        if method == "POST" and code == 201 and configuration and resource_id and resource_type:
+            vendor.own(resource_type, resource_id, configuration)
         detail = (operation.get("response") or {}).get("detail") if code >= 400 else None
         vendor.log(ACTIONS.get(method, method), resource_type, resource_id, status_of(method, code), code, detail,
                    configuration)

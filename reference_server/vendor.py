@@ -12,6 +12,7 @@ Secrets are stored as SHA-256 hashes only, like the static tokens in ``auth``.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 import threading
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS scim_secrets (
     hash BLOB PRIMARY KEY, configuration_id TEXT NOT NULL, expires TEXT
 );
 CREATE TABLE IF NOT EXISTS ownership (
-    resource_id TEXT PRIMARY KEY, configuration_id TEXT NOT NULL
+    resource_id TEXT PRIMARY KEY, resource_type TEXT NOT NULL, configuration_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ownership_by_configuration ON ownership(configuration_id);
 CREATE TABLE IF NOT EXISTS sync_log (
@@ -136,11 +137,11 @@ class VendorStore:
                 conn.execute("UPDATE scim_configurations SET active = 0")
             conn.execute("UPDATE scim_configurations SET active = ? WHERE id = ?", (int(active), configuration_id))
 
-    def remove_configuration(self, configuration_id: str) -> list[str]:
-        """Forget the configuration; returns the ids of the resources it provisioned (the caller deletes them)."""
+    def remove_configuration(self, configuration_id: str) -> list[tuple[str, str]]:
+        """Forget the configuration; returns (resource type, id) of what it provisioned, for the caller to delete."""
         with self._conn() as conn:
-            owned = [r[0] for r in conn.execute("SELECT resource_id FROM ownership WHERE configuration_id = ?",
-                                                (configuration_id,))]
+            owned = conn.execute("SELECT resource_type, resource_id FROM ownership WHERE configuration_id = ?",
+                                 (configuration_id,)).fetchall()
             conn.execute("DELETE FROM ownership WHERE configuration_id = ?", (configuration_id,))
             conn.execute("DELETE FROM scim_secrets WHERE configuration_id = ?", (configuration_id,))
             conn.execute("DELETE FROM scim_configurations WHERE id = ?", (configuration_id,))
@@ -166,19 +167,15 @@ class VendorStore:
 
     # --- ownership, teams, limits, logs ----------------------------------------------------------
 
-    def own(self, resource_id: str, configuration_id: str) -> None:
+    def own(self, resource_type: str, resource_id: str, configuration_id: str) -> None:
         with self._conn() as conn:
-            conn.execute("INSERT OR REPLACE INTO ownership VALUES (?, ?)", (resource_id, configuration_id))
+            conn.execute("INSERT OR REPLACE INTO ownership VALUES (?, ?, ?)", (resource_id, resource_type, configuration_id))
 
     def set_team(self, group_id: str, role: str, workspaces: list[str]) -> None:
-        import json
-
         with self._conn() as conn:
             conn.execute("INSERT OR REPLACE INTO team_roles VALUES (?, ?, ?)", (group_id, role, json.dumps(workspaces)))
 
     def team(self, group_id: str) -> tuple[str, list[str]] | None:
-        import json
-
         with self._conn() as conn:
             row = conn.execute("SELECT role, workspaces FROM team_roles WHERE group_id = ?", (group_id,)).fetchone()
         return (row[0], json.loads(row[1])) if row else None

@@ -13,7 +13,7 @@ class BaselineError(Exception):
 
 
 def write_baseline(run: RunResult, path: Path) -> None:
-    entries = [{"id": s.id, "name": s.name, "message": (s.message or "").splitlines()[0] if s.message else None}
+    entries = [{"id": s.id, "name": s.name, "message": s.headline or None}
                for s in run.failures()]
     path.write_text(json.dumps({"tool": "scimulator", "target": run.target_url, "failures": entries}, indent=2,
                                ensure_ascii=False) + "\n")

@@ -23,8 +23,7 @@ def render(run: RunResult) -> str:
             case = ElementTree.SubElement(suite, "testcase", classname=scenario.profile or "scimulator",
                                           name=scenario.name, time=f"{scenario.duration_s:.3f}")
             if scenario.outcome == "failed":
-                failure = ElementTree.SubElement(case, "failure", message=(scenario.message or "").splitlines()[0]
-                                                 if scenario.message else "failed")
+                failure = ElementTree.SubElement(case, "failure", message=scenario.headline or "failed")
                 failure.text = "\n".join(filter(None, [scenario.message, scenario.source]))
             elif scenario.outcome == "skipped":
                 ElementTree.SubElement(case, "skipped", message=scenario.message or "skipped")

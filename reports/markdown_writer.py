@@ -7,10 +7,6 @@ from reports.model import RunResult
 MAX_LISTED = 25
 
 
-def _first_line(text: str | None) -> str:
-    return (text or "").strip().splitlines()[0] if text else ""
-
-
 def render(run: RunResult) -> str:
     summary = run.summary()
     target = "the bundled reference server" if run.bundled else run.target_url
@@ -26,7 +22,7 @@ def render(run: RunResult) -> str:
         for scenario in failures[:MAX_LISTED]:
             accepted = " (accepted by the baseline)" if scenario.baseline == "accepted" else ""
             lines.append(f"- **[{scenario.profile or '-'} @{scenario.weight}] {scenario.name}**{accepted}: "
-                         f"{_first_line(scenario.message)}")
+                         f"{scenario.headline}")
             exchange = next((line for line in (scenario.message or "").splitlines() if line.startswith("exchange: ")), None)
             if exchange:
                 lines.append(f"  - `{exchange.removeprefix('exchange: ')}`")

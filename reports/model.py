@@ -35,6 +35,11 @@ class ScenarioResult:
     baseline: str | None = None  # "accepted" when a failure is in the baseline
 
     @property
+    def headline(self) -> str:
+        """The first line of the message: what a summary line or a CI annotation shows."""
+        return self.message.strip().splitlines()[0] if self.message and self.message.strip() else ""
+
+    @property
     def profile(self) -> str | None:
         return next((tag for tag in PROFILES if tag in self.tags), None)
 

@@ -51,8 +51,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--allure-dir", metavar="DIR", help="also write Allure results here")
     run.add_argument("--preset", choices=["singlestore", "cockroachdb", "cloudthinker"],
                      help="certify exactly a seed vendor's documented IdP setup; other scenarios are skipped with the reason")
-
-    commands.add_parser("demo", help="start the reference server and drive a short scripted provisioning")
     return parser
 
 
@@ -103,10 +101,6 @@ def main(argv: list[str] | None = None) -> int:
         from scimulator.run import run
 
         return run(args)
-    if args.command == "demo":
-        from scimulator.demo import run_demo
-
-        return run_demo()
     _parser().print_help()
     return EXIT_UNUSABLE
 

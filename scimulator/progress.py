@@ -7,7 +7,7 @@ from typing import TextIO
 
 import pytest
 
-from reports.model import RunResult
+from reports.model import PROFILES, RunResult
 from steps.reporting import RUN
 
 MAX_FAILURES_SHOWN = 10
@@ -68,8 +68,6 @@ class Progress:
         for name, profile in run.profiles().items():
             lines.append(f"{name:<10} {profile['verdict']:<10} {profile['passed']:>7} {profile['failed']:>7} "
                          f"{profile['skipped']:>8}")
-        from reports.model import PROFILES
-
         untested = [p for p in PROFILES if p not in run.profiles() and any(s.profile == p for s in run.scenarios)]
         for name in untested:
             skipped = sum(1 for s in run.scenarios if s.profile == name)
@@ -79,8 +77,7 @@ class Progress:
             lines.append("")
             for scenario in failures[:MAX_FAILURES_SHOWN]:
                 accepted = " (accepted by the baseline)" if scenario.baseline == "accepted" else ""
-                first = (scenario.message or "").splitlines()[0] if scenario.message else ""
-                lines.append(f"  FAILED [{scenario.profile}] {scenario.name}{accepted}: {first}"[:220])
+                lines.append(f"  FAILED [{scenario.profile}] {scenario.name}{accepted}: {scenario.headline}"[:220])
             if len(failures) > MAX_FAILURES_SHOWN:
                 lines.append(f"  … and {len(failures) - MAX_FAILURES_SHOWN} more in the report")
         if run.baseline:

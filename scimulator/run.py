@@ -45,7 +45,7 @@ def check_reachable(url: str, token: str) -> None:
         raise RunError(f"cannot reach the target at {url} ({reason})") from None
 
 
-def pytest_arguments(args, token: str | None, markers: str | None) -> list[str]:
+def pytest_arguments(args, markers: str | None) -> list[str]:
     suite = Path(steps.__file__).resolve().parent
     arguments = [str(suite / "test_conformance.py"), "-p", "steps.plugin", "-p", "no:cacheprovider",
                  "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini"),
@@ -58,9 +58,9 @@ def pytest_arguments(args, token: str | None, markers: str | None) -> list[str]:
         arguments += ["--scim-baseline", args.baseline]
     if args.write_baseline:
         arguments += ["--scim-write-baseline", args.write_baseline]
-    if getattr(args, "preset", None):
+    if args.preset:
         arguments += ["--preset", args.preset]
-    if getattr(args, "allure_dir", None):
+    if args.allure_dir:
         arguments += ["--alluredir", args.allure_dir]
     return arguments
 
@@ -82,7 +82,7 @@ def run(args) -> int:
     if token:
         os.environ["SCIMULATOR_TOKEN"] = token  # handed to the plugin without appearing in any argument list
     progress = Progress(sys.stdout, target=args.target or "the bundled reference server")
-    status = pytest.main(pytest_arguments(args, token, markers), plugins=[progress])
+    status = pytest.main(pytest_arguments(args, markers), plugins=[progress])
     if progress.run is None:
         if status == pytest.ExitCode.NO_TESTS_COLLECTED or progress.total == 0:
             print("scimulator: no scenario matches that selection.", file=sys.stderr)
@@ -90,10 +90,8 @@ def run(args) -> int:
             print("scimulator: the suite could not run (pytest exit code "
                   f"{int(status)}); check the options.", file=sys.stderr)
         return EXIT_UNUSABLE
-    progress.print_summary(Path(args.report_dir).resolve())
-    if progress.run.scenarios and not progress.run.gating_failures():
-        return EXIT_OK
     if not progress.run.scenarios:
         print("scimulator: no scenario matches that selection.", file=sys.stderr)
         return EXIT_UNUSABLE
-    return EXIT_FAILED
+    progress.print_summary(Path(args.report_dir).resolve())
+    return EXIT_FAILED if progress.run.gating_failures() else EXIT_OK

@@ -62,7 +62,12 @@ def start_in_background(config: ServerConfig, host: str = "127.0.0.1", port: int
     ``wrap``, if given, is applied to the WSGI app first (tests use it to break one behaviour).
     """
     app = create_app(config)
-    running = serve_app(wrap(app) if wrap else app, host, port)
+    return serve_in_background(wrap(app) if wrap else app, host, port)
+
+
+def serve_in_background(app, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    """Any WSGI app on a daemon thread, behind the same waitress setup as `scimulator serve`."""
+    running = serve_app(app, host, port)
     running.thread = threading.Thread(target=running.server.run, name="scimulator-serve", daemon=True)
     running.thread.start()
     return running

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import string
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
@@ -112,8 +113,6 @@ class Directory:
         return person
 
     def _ascii_local_part(self, given: str, family: str, n: int) -> str:
-        import unicodedata
-
         def ascii_of(text: str) -> str:
             decomposed = unicodedata.normalize("NFKD", text)
             kept = "".join(c for c in decomposed if c.isascii() and (c.isalnum() or c in "'-"))

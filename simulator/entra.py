@@ -140,6 +140,7 @@ class EntraEngine:
         self.quarantine_history: list[Quarantine] = []
         self.job_disabled: str | None = None
         self.running = False
+        self._next_is_initial = False
         self.cycles = 0
         self.next_cycle: datetime | None = None
         self._users: dict[str, _UserState] = {}
@@ -238,7 +239,7 @@ class EntraEngine:
             config = self._send("GET", "/ServiceProviderConfig")
             if config.status != 200:
                 return False, f"/ServiceProviderConfig answered {config.status or config.failure}."
-        probe = self._send("GET", "/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
+        probe = self._guid_probe()
         if probe.status is None:
             return False, f"Could not connect to the target: {probe.failure}."
         if probe.status == 401:
@@ -253,7 +254,7 @@ class EntraEngine:
     def start(self) -> None:
         """Start provisioning: the initial cycle runs now; incremental ones every 40 minutes after."""
         self.running = True
-        self._initial = True
+        self._next_is_initial = True
         self._run_cycle()
 
     def restart(self) -> None:
@@ -272,19 +273,21 @@ class EntraEngine:
 
     def _run_cycle(self) -> None:
         self.cycles += 1
-        initial, self._initial = getattr(self, "_initial", False), False
+        initial, self._next_is_initial = self._next_is_initial, False
         self._cycle_failures = 0
+        stopped = False
         try:
             if self.probe_each_cycle:
-                self._probe()
+                self._judge_query(self._guid_probe(), "the connection probe")
             self._sync(initial)
         except _Stop:
-            self._initial = initial  # a cycle cut short by quarantine is run again in full
-        self._after_cycle()
+            stopped = True
+            self._next_is_initial = initial  # a cycle cut short by quarantine is run again in full
+        self._after_cycle(stopped)
 
-    def _after_cycle(self) -> None:
+    def _after_cycle(self, stopped: bool) -> None:
         now = self.clock.now()
-        if self.quarantine and self._cycle_failures == 0 and self.quarantine.began < now and not self._stopped_this_cycle:
+        if self.quarantine and self._cycle_failures == 0 and self.quarantine.began < now and not stopped:
             self.quarantine = None  # errors fixed: the quarantine lifts with this cycle [E4]
         if self.quarantine and now - self.quarantine.began > QUARANTINE_LIMIT:
             self.job_disabled = "The job stayed in quarantine for more than four weeks and was disabled."
@@ -292,15 +295,12 @@ class EntraEngine:
             self._escrow = {k: v for k, v in self._escrow.items() if now - v.first_failure <= ESCROW_LIMIT}
             self.job_disabled = "An object stayed in escrow for more than 28 days; the escrow was dropped and the job disabled."
         self.next_cycle = now + (QUARANTINED_CYCLE if self.quarantine else CYCLE)
-        self._stopped_this_cycle = False
         self._dirty.update(self._retry_next_cycle)
         self._retry_next_cycle = set()
 
-    _stopped_this_cycle = False
-
-    def _probe(self) -> None:
-        probe = self._send("GET", "/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
-        self._judge_query(probe, "the connection probe")
+    def _guid_probe(self) -> Exchange:
+        """A filter on a random GUID: Test Connection, and the start of every run [E1][J1]."""
+        return self._send("GET", "/Users", [("filter", eq_filter(self.matching[0], self.directory.random_guid()))])
 
     def _judge_query(self, exchange: Exchange, what: str) -> None:
         """Answers that quarantine the job at once: 401, and a filter query not answered 200 [E4]."""
@@ -314,7 +314,6 @@ class EntraEngine:
         if self.quarantine is None:
             self.quarantine = Quarantine(reason, self.clock.now(), detail)
             self.quarantine_history.append(self.quarantine)
-        self._stopped_this_cycle = True
         raise _Stop()
 
     # --- scope ----------------------------------------------------------------------------------
@@ -493,7 +492,7 @@ class EntraEngine:
         op = {"op": "add" if self.flag else "Add", "path": "manager",
               "value": [{"$ref": f"{self.http.base_url}/Users/{manager_target}", "value": manager_target}]}
         answer = self._send("PATCH", f"/Users/{state.target_id}", patch(op))
-        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+        if not _written(answer):
             self._fail("Update", "User", person.id, state.target_id, answer)
         state.manager = manager_target
         self._record("Update", "User", person.id, state.target_id, answer)
@@ -532,7 +531,7 @@ class EntraEngine:
         if not operations:
             return
         answer = self._send("PATCH", f"/Users/{state.target_id}", patch(*operations))
-        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+        if not _written(answer):
             self._fail(action, "User", person.id, state.target_id, answer)
         state.sent = {**state.sent, **wanted}
         state.disabled_in_target = wanted.get("active") is False
@@ -544,7 +543,7 @@ class EntraEngine:
             {"op": "Replace", "path": "active", "value": _entra_string(active)}
         answer = self._send("PATCH", f"/Users/{state.target_id}", patch(op))
         action = "Update" if active else "Disable"
-        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+        if not _written(answer):
             self._fail(action, "User", person.id, state.target_id, answer)
         state.sent["active"] = active
         state.disabled_in_target = not active
@@ -583,7 +582,7 @@ class EntraEngine:
             op = "replace" if self.flag else "Replace"
             answer = self._send("PATCH", f"/Groups/{state.target_id}",
                                      patch({"op": op, "path": "displayName", "value": group.name}))
-            if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+            if not _written(answer):
                 self._fail("Update", "Group", group.id, state.target_id, answer)
             state.name = group.name
             self._record("Update", "Group", group.id, state.target_id, answer)
@@ -605,7 +604,7 @@ class EntraEngine:
 
     def _member_patch(self, group: Group, state: _GroupState, operations: list[dict]) -> None:
         answer = self._send("PATCH", f"/Groups/{state.target_id}", patch(*operations))
-        if answer.status not in (200, 204) or (answer.failure and answer.status != 204):
+        if not _written(answer):
             self._fail("Update", "Group", group.id, state.target_id, answer)
         self._record("Update", "Group", group.id, state.target_id, answer)
 
@@ -657,6 +656,11 @@ def _entra_string(value: Any) -> Any:
     if isinstance(value, bool):
         return "True" if value else "False"
     return value
+
+
+def _written(answer: Exchange) -> bool:
+    """A write the target accepted: 200 with a readable body, or 204 (a PATCH answer need not carry the resource [E1])."""
+    return answer.status == 204 or (answer.status == 200 and not answer.failure)
 
 
 def _retry_after_seconds(exchange: Exchange) -> float:

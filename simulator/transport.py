@@ -68,7 +68,8 @@ def _version() -> str:
         return "dev"
 
 
-VERIFY = verify_profile(_version())
+TOOL_VERSION = _version()
+VERIFY = verify_profile(TOOL_VERSION)
 
 
 @dataclass

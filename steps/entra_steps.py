@@ -6,45 +6,44 @@ from datetime import timedelta
 
 from pytest_bdd import given, parsers, then, when
 
-from simulator import ENTRA, EntraEngine, Transport
-from steps.judge import failed, idp_requests
+from simulator import ENTRA, EntraEngine
+from steps.judge import aliases, failed, idp_requests
 
 UNITS = {"minute": "minutes", "minutes": "minutes", "hour": "hours", "hours": "hours", "day": "days", "days": "days"}
 
 
-def _entra(scim_target, clock, exchanges, transports, directory, flag: bool, token: str | None = None, **options):
-    transport = Transport(scim_target.url, token or scim_target.token, ENTRA, clock, record=exchanges)
-    transports.append(transport)
+def _entra(connect, directory, flag: bool, token: str | None = None, **options):
+    transport = connect(ENTRA) if token is None else connect(ENTRA, token)
     return EntraEngine(transport, directory, aad_opt_scim062020=flag, **options)
 
 
 @given("an Entra app connected to the target", target_fixture="entra")
-def entra_app(scim_target, clock, exchanges, transports, directory, preset):
+def entra_app(connect, directory, preset):
     """Without the flag, unless the preset's Tenant URL carries it (SingleStore)."""
     flag = bool(preset and preset.entra_flag)
-    return _entra(scim_target, clock, exchanges, transports, directory, flag=flag)
+    return _entra(connect, directory, flag=flag)
 
 
 @given("an Entra app connected to the target with the aadOptscim062020 flag", target_fixture="entra")
-def entra_app_flagged(scim_target, clock, exchanges, transports, directory):
-    return _entra(scim_target, clock, exchanges, transports, directory, flag=True)
+def entra_app_flagged(connect, directory):
+    return _entra(connect, directory, flag=True)
 
 
 @given(parsers.parse("an Entra app connected to the target {flag} the aadOptscim062020 flag"), target_fixture="entra")
-def entra_app_outline(flag, scim_target, clock, exchanges, transports, directory):
+def entra_app_outline(flag, connect, directory):
     if flag not in ("with", "without"):
         raise ValueError("with or without the flag")
-    return _entra(scim_target, clock, exchanges, transports, directory, flag=flag == "with")
+    return _entra(connect, directory, flag=flag == "with")
 
 
 @given("an Entra app matching users on externalId", target_fixture="entra")
-def entra_app_external_id(scim_target, clock, exchanges, transports, directory):
-    return _entra(scim_target, clock, exchanges, transports, directory, flag=False, matching=("externalId",))
+def entra_app_external_id(connect, directory):
+    return _entra(connect, directory, flag=False, matching=("externalId",))
 
 
 @given("an Entra app whose secret token the target does not accept", target_fixture="entra")
-def entra_app_bad_token(scim_target, clock, exchanges, transports, directory):
-    return _entra(scim_target, clock, exchanges, transports, directory, flag=False, token="scimulator-wrong-token-0000")
+def entra_app_bad_token(connect, directory):
+    return _entra(connect, directory, flag=False, token="scimulator-wrong-token-0000")
 
 
 @given(parsers.parse('"{alias}" is assigned to the Entra app'))
@@ -65,7 +64,7 @@ def entra_disabled(alias, entra, people):
 
 @given(parsers.parse('the group "{alias}" with the members {members} is assigned to the Entra app'))
 def entra_group_assigned(alias, members, entra, directory, people, groups):
-    names = [name.strip().strip('"') for name in members.replace(" and ", ",").split(",") if name.strip()]
+    names = aliases(members)
     for name in names:
         people.setdefault(name, directory.add_person())
     groups[alias] = directory.add_group(alias, members=[people[name] for name in names])

@@ -33,19 +33,25 @@ def failed(expected: str, exchange: Exchange | None = None) -> ConformanceFailur
     return ConformanceFailure("\n".join(lines))
 
 
-def find_users(verify: Transport, user_name: str) -> tuple[list[dict], Exchange]:
-    """Users the target lists for `userName eq`, as Okta and Entra look them up."""
-    answer = verify.get("/Users", [("filter", eq_filter("userName", user_name))])
+def aliases(text: str) -> list[str]:
+    """The names of a Gherkin list: '"ann", "bo" and "cy"' -> ["ann", "bo", "cy"]."""
+    return [name.strip().strip('"') for name in text.replace(" and ", ",").split(",") if name.strip()]
+
+
+def _lookup(verify: Transport, endpoint: str, attribute: str, value: str) -> tuple[list[dict], Exchange]:
+    """What the target lists for `attribute eq value`, as Okta and Entra look resources up."""
+    answer = verify.get(endpoint, [("filter", eq_filter(attribute, value))])
     if answer.status != 200 or answer.failure or list_problem(answer.response_body):
-        raise failed(f"The target did not answer a lookup of userName {user_name!r} with a ListResponse.", answer)
+        raise failed(f"The target did not answer a lookup of {attribute} {value!r} with a ListResponse.", answer)
     return resources_of(answer.response_body), answer
+
+
+def find_users(verify: Transport, user_name: str) -> tuple[list[dict], Exchange]:
+    return _lookup(verify, "/Users", "userName", user_name)
 
 
 def find_groups(verify: Transport, name: str) -> tuple[list[dict], Exchange]:
-    answer = verify.get("/Groups", [("filter", eq_filter("displayName", name))])
-    if answer.status != 200 or answer.failure or list_problem(answer.response_body):
-        raise failed(f"The target did not answer a lookup of group {name!r} with a ListResponse.", answer)
-    return resources_of(answer.response_body), answer
+    return _lookup(verify, "/Groups", "displayName", name)
 
 
 def read(verify: Transport, path: str, what: str) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from simulator import OKTA, OktaEngine, Transport
+from simulator import OKTA, OktaEngine
 from simulator.scim import USER
-from steps.judge import failed, idp_requests
+from steps.judge import aliases, failed, idp_requests
 
 FLAVOURS = {"OIN": "oin", "AIW": "aiw"}
 
@@ -14,18 +14,14 @@ FLAVOURS = {"OIN": "oin", "AIW": "aiw"}
 # --- given -----------------------------------------------------------------------------------------
 
 @given(parsers.parse("an Okta {flavour} app connected to the target"), target_fixture="okta")
-def okta_app(flavour, scim_target, clock, exchanges, transports, directory):
-    transport = Transport(scim_target.url, scim_target.token, OKTA, clock, record=exchanges)
-    transports.append(transport)
-    return OktaEngine(transport, directory, flavour=FLAVOURS[flavour])
+def okta_app(flavour, connect, directory):
+    return OktaEngine(connect(OKTA), directory, flavour=FLAVOURS[flavour])
 
 
 @given("an Okta app connected to the target", target_fixture="okta")
-def okta_app_of_preset(scim_target, clock, exchanges, transports, directory, preset):
+def okta_app_of_preset(connect, directory, preset):
     """The flavour the preset documents (SingleStore: AIW), or an OIN app without a preset."""
-    transport = Transport(scim_target.url, scim_target.token, OKTA, clock, record=exchanges)
-    transports.append(transport)
-    return OktaEngine(transport, directory, flavour=preset.okta_flavour if preset else "oin")
+    return OktaEngine(connect(OKTA), directory, flavour=preset.okta_flavour if preset else "oin")
 
 
 @given(parsers.parse('a person "{alias}" in the Okta directory'))
@@ -43,8 +39,7 @@ def assigned_and_provisioned(alias, okta, directory, people):
 
 @given(parsers.parse('a group "{alias}" with the members {members}'))
 def okta_group(alias, members, directory, people, groups):
-    names = [name.strip().strip('"') for name in members.replace(" and ", ",").split(",") if name.strip()]
-    groups[alias] = directory.add_group(alias, members=[people[name] for name in names])
+    groups[alias] = directory.add_group(alias, members=[people[name] for name in aliases(members)])
 
 
 @given(parsers.parse('an empty group "{alias}"'))
@@ -190,8 +185,9 @@ def okta_job_stopped(okta):
 def okta_push_error(alias, text, okta, groups):
     error = okta.push_errors.get(groups[alias].id, "")
     if text not in error:
+        creates = idp_requests(okta.http.record, "POST", "/Groups")
         raise failed(f"Push Groups > Errors should show {text!r} for {alias}; it shows {error or 'nothing'!r}.",
-                     idp_requests(okta.http.record, "POST", "/Groups")[-1] if idp_requests(okta.http.record, "POST", "/Groups") else None)
+                     creates[-1] if creates else None)
 
 
 @then(parsers.parse('Okta looked up "{alias}" by userName with startIndex=1 and count=100 before anything else'))

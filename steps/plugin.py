@@ -23,7 +23,7 @@ import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from simulator import VERIFY, Directory, Transport, VirtualClock
-from simulator.transport import Exchange
+from simulator.transport import ClientProfile, Exchange
 from steps.presets import PRESETS, Preset, skip_reason
 
 pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.protocol_steps",
@@ -83,15 +83,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if preset is None:
         return
     for item in items:
-        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
-        if template is None:
+        scenario = rendered_scenario(item)
+        if scenario is None:
             continue
-        example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}
-        steps = [step.name for step in template.render(example).steps]
         tags = {marker.name for marker in item.iter_markers()}
-        reason = skip_reason(preset, tags, steps)
+        reason = skip_reason(preset, tags, [step.name for step in scenario.steps])
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def rendered_scenario(item: pytest.Item):
+    """The pytest-bdd scenario behind a collected item, with its example's values filled in (None for other tests)."""
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    if template is None:
+        return None
+    example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}
+    return template.render(example)
 
 
 def active_preset(config: pytest.Config) -> Preset | None:
@@ -165,8 +172,9 @@ def exchanges(request: pytest.FixtureRequest, scim_target: ScimTarget):
     record: list[Exchange] = []
     request.node.stash[EXCHANGES] = record
     yield record
-    for exchange in record:
-        register_created(scim_target, exchange)
+    if not scim_target.keep_data:  # the bundled server's store is thrown away whole
+        for exchange in record:
+            register_created(scim_target, exchange)
 
 
 def register_created(target: ScimTarget, exchange: Exchange) -> None:
@@ -176,20 +184,32 @@ def register_created(target: ScimTarget, exchange: Exchange) -> None:
             target.created.append((endpoint, exchange.response_body["id"]))
 
 
+_NO_TOKEN = object()
+
+
 @pytest.fixture
-def transports():
+def connect(scim_target: ScimTarget, clock: VirtualClock, exchanges: list):
+    """Open a client of the target, speaking as `profile`, recording into the scenario's exchanges.
+
+    `token` defaults to the run's token; pass None to send none. Clients are closed after the scenario.
+    """
     opened: list[Transport] = []
-    yield opened
+
+    def open_client(profile: ClientProfile, token=_NO_TOKEN) -> Transport:
+        transport = Transport(scim_target.url, scim_target.token if token is _NO_TOKEN else token, profile, clock,
+                              record=exchanges)
+        opened.append(transport)
+        return transport
+
+    yield open_client
     for transport in opened:
         transport.close()
 
 
 @pytest.fixture
-def verify(scim_target: ScimTarget, clock: VirtualClock, exchanges: list, transports: list) -> Transport:
+def verify(connect) -> Transport:
     """The suite's own reads of the target, sent as `scimulator-verify/<version>`."""
-    transport = Transport(scim_target.url, scim_target.token, VERIFY, clock, record=exchanges)
-    transports.append(transport)
-    return transport
+    return connect(VERIFY)
 
 
 @pytest.fixture

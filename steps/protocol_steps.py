@@ -13,9 +13,9 @@ from urllib.parse import unquote
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator import OKTA, Transport
+from simulator import OKTA, VERIFY, Transport
 from simulator.scim import GROUP, USER, list_problem, resources_of
-from steps.judge import failed
+from steps.judge import aliases, failed
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
@@ -38,7 +38,7 @@ def expand(text: str, scenario_prefix: str, created_ids: dict) -> str:
 
 @given(parsers.parse('the target holds the users {names}'))
 def users_exist(names, verify, scenario_prefix, created_ids):
-    for name in [n.strip().strip('"') for n in names.replace(" and ", ",").split(",") if n.strip()]:
+    for name in aliases(names):
         answer = verify.post("/Users", {"schemas": [USER], "userName": f"{scenario_prefix}{name}",
                                         "name": {"givenName": name.split("@")[0].title(), "familyName": "Test"},
                                         "emails": [{"value": f"{scenario_prefix}{name}", "type": "work", "primary": True}],
@@ -50,7 +50,7 @@ def users_exist(names, verify, scenario_prefix, created_ids):
 
 @given(parsers.parse('the target holds the group "{name}" with the members {names}'))
 def group_exists(name, names, verify, scenario_prefix, created_ids):
-    members = [{"value": created_ids[n.strip().strip('"')]} for n in names.replace(" and ", ",").split(",") if n.strip()]
+    members = [{"value": created_ids[n]} for n in aliases(names)]
     answer = verify.post("/Groups", {"schemas": [GROUP], "displayName": f"{scenario_prefix}{name}", "members": members})
     if answer.status != 201 or not isinstance(answer.response_body, dict):
         raise failed("Setting up: the target must create a group with POST /Groups (201).", answer)
@@ -63,40 +63,38 @@ def send_with_body(method, path, docstring, verify, scenario_prefix, created_ids
     answers.append(verify.request(method, expand(path, scenario_prefix, created_ids), body=body))
 
 
+@pytest.fixture
+def send_written(scenario_prefix, created_ids, answers):
+    """Send a request as written in the Gherkin (placeholders expanded) and keep its answer."""
+    def send(client: Transport, method: str, path: str, headers: dict | None = None):
+        expanded = {k: expand(v, scenario_prefix, created_ids) for k, v in (headers or {}).items()}
+        answers.append(_send_raw(client, method, expand(path, scenario_prefix, created_ids), expanded or None))
+    return send
+
+
 @when(parsers.re(r"the client sends (?P<method>GET|DELETE|POST|PUT|PATCH) (?P<path>\S+)$"))
-def send(method, path, verify, scenario_prefix, created_ids, answers):
-    answers.append(_send_raw(verify, method, expand(path, scenario_prefix, created_ids)))
+def send(method, path, verify, send_written):
+    send_written(verify, method, path)
 
 
 @when(parsers.parse("Okta sends GET {path}"))
-def okta_sends(path, scim_target, clock, exchanges, transports, scenario_prefix, created_ids, answers):
-    okta = Transport(scim_target.url, scim_target.token, OKTA, clock, record=exchanges)
-    transports.append(okta)
-    answers.append(_send_raw(okta, "GET", expand(path, scenario_prefix, created_ids)))
+def okta_sends(path, connect, send_written):
+    send_written(connect(OKTA), "GET", path)
 
 
 @when(parsers.parse('the client sends {method} {path} with the header "{header}: {value}"'))
-def send_with_header(method, path, header, value, verify, scenario_prefix, created_ids, answers):
-    exchange = _send_raw(verify, method, expand(path, scenario_prefix, created_ids), {header: expand(value, scenario_prefix, created_ids)})
-    answers.append(exchange)
+def send_with_header(method, path, header, value, verify, send_written):
+    send_written(verify, method, path, {header: value})
 
 
 @when(parsers.parse('the client sends GET {path} with the token "{token}"'))
-def send_with_token(path, token, scim_target, clock, exchanges, transports, scenario_prefix, created_ids, answers):
-    from simulator import VERIFY
-
-    other = Transport(scim_target.url, token or None, VERIFY, clock, record=exchanges)
-    transports.append(other)
-    answers.append(_send_raw(other, "GET", expand(path, scenario_prefix, created_ids)))
+def send_with_token(path, token, connect, send_written):
+    send_written(connect(VERIFY, token or None), "GET", path)
 
 
 @when(parsers.parse("the client sends GET {path} without a token"))
-def send_without_token(path, scim_target, clock, exchanges, transports, scenario_prefix, created_ids, answers):
-    from simulator import VERIFY
-
-    other = Transport(scim_target.url, None, VERIFY, clock, record=exchanges)
-    transports.append(other)
-    answers.append(_send_raw(other, "GET", expand(path, scenario_prefix, created_ids)))
+def send_without_token(path, connect, send_written):
+    send_written(connect(VERIFY, None), "GET", path)
 
 
 def _send_raw(transport: Transport, method: str, path: str, headers: dict | None = None):
@@ -188,7 +186,7 @@ def list_start(start, answers):
 @then(parsers.parse("the answer lists, in this order, the users {names}"))
 def lists_in_order(names, answers, scenario_prefix):
     answer = last(answers)
-    expected = [f"{scenario_prefix}{n.strip().strip(chr(34))}" for n in names.replace(" and ", ",").split(",") if n.strip()]
+    expected = [f"{scenario_prefix}{n}" for n in aliases(names)]
     actual = [r.get("userName") for r in resources_of(_list(answer))]
     if actual != expected:
         raise failed(f"The target must list {expected} in this order; it listed {actual}.", answer)
@@ -197,7 +195,7 @@ def lists_in_order(names, answers, scenario_prefix):
 @then(parsers.parse("the answer lists the users {names}"))
 def lists_users(names, answers, scenario_prefix):
     answer = last(answers)
-    expected = {f"{scenario_prefix}{n.strip().strip(chr(34))}" for n in names.replace(" and ", ",").split(",") if n.strip()}
+    expected = {f"{scenario_prefix}{n}" for n in aliases(names)}
     actual = {r.get("userName") for r in resources_of(_list(answer))}
     if actual != expected:
         raise failed(f"The target must list exactly {sorted(expected)}; it listed {sorted(actual)}.", answer)
@@ -250,13 +248,25 @@ def answer_value(path, value, answers, scenario_prefix):
     node = answer.response_body
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
-    if str(node) != value.replace("{prefix}", scenario_prefix):
-        raise failed(f"The answer's {path} must be {value!r}; it is {node!r}.", answer)
+    if node != _typed(value.replace("{prefix}", scenario_prefix)):
+        raise failed(f"The answer's {path} must be {value} (with its JSON type); it is {json.dumps(node)}.", answer)
+
+
+def _typed(value: str):
+    """A Gherkin value as the JSON it names: "false" is the boolean, "42" the number, anything else a string.
+
+    So a target that answers the string "false" for a boolean attribute does not pass.
+    """
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    return parsed if isinstance(parsed, (bool, int, float)) or parsed is None else value
 
 
 @then(parsers.parse('the group "{name}" holds exactly the members {names}'))
 def protocol_group_members(name, names, verify, created_ids):
-    expected = {created_ids[n.strip().strip('"')] for n in names.replace(" and ", ",").split(",") if n.strip()}
+    expected = {created_ids[n] for n in aliases(names)}
     answer = verify.get(f"/Groups/{created_ids[name]}")
     actual = {m.get("value") for m in (answer.response_body or {}).get("members") or []} if answer.status == 200 else None
     if actual != expected:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from pytest_bdd.reporting import test_report_context_registry
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from reports.baseline import apply_baseline, read_baseline, write_baseline
 from reports.model import RunResult, ScenarioResult, StepResult
 from reports.writers import write_all
+from simulator.transport import TOOL_VERSION
 from steps.judge import ConformanceFailure
-from steps.plugin import EXCHANGES
+from steps.plugin import EXCHANGES, TARGET, rendered_scenario
 
 RESULTS = pytest.StashKey[list]()
 RUN = pytest.StashKey[RunResult]()
@@ -53,14 +53,13 @@ def _message(call: pytest.CallInfo) -> str | None:
 
 
 def _steps(scenario: dict) -> list[StepResult]:
+    """pytest-bdd marks every step after a failure failed too; only the first one failed, the rest never ran."""
     steps, failed_seen = [], False
     for step in scenario.get("steps", []):
-        if step.get("skipped"):
+        if step.get("skipped") or failed_seen:
             outcome = "not run"
-        elif step["failed"] and not failed_seen:
+        elif step["failed"]:
             outcome, failed_seen = "failed", True
-        elif failed_seen:
-            outcome = "not run"
         else:
             outcome = "passed"
         steps.append(StepResult(step["keyword"], step["name"], outcome))
@@ -69,24 +68,21 @@ def _steps(scenario: dict) -> list[StepResult]:
 
 def _scenario_of_unrun(item: pytest.Item) -> dict:
     """What pytest-bdd would have reported, for a scenario that never ran (skipped by a preset, say)."""
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
-    if template is None:
+    scenario = rendered_scenario(item)
+    if scenario is None:
         return {}
-    example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}
-    rendered = template.render(example)
-    feature = template.feature
-    return {"name": rendered.name, "tags": sorted(template.tags), "description": template.description,
+    feature = scenario.feature
+    return {"name": scenario.name, "tags": sorted(scenario.tags), "description": scenario.description,
             "steps": [{"keyword": step.keyword, "name": step.name, "failed": False, "skipped": True}
-                      for step in rendered.steps],
+                      for step in scenario.steps],
             "feature": {"name": feature.name, "rel_filename": feature.rel_filename, "tags": sorted(feature.tags)}}
 
 
-def _scenario_id(item: pytest.Item, scenario: dict) -> str:
+def _scenario_id(scenario: dict, example: str) -> str:
     """Stable across runs and machines: the feature file under features/, the scenario name, its example."""
     rel = scenario.get("feature", {}).get("rel_filename", "")
     rel = rel[rel.rfind("features/") + len("features/"):] if "features/" in rel else rel
-    example = item.name[item.name.index("["):] if "[" in item.name else ""
-    return f"{rel}::{scenario.get('name', item.name)}{example}"
+    return f"{rel}::{scenario['name']}{example}"
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # entered first, so it resumes after pytest-bdd's own wrapper
@@ -100,12 +96,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         tags = sorted(set(feature.get("tags", [])) | set(scenario.get("tags", [])))
         if not tags:
             tags = sorted(marker.name for marker in item.iter_markers() if marker.name not in ("parametrize", "usefixtures"))
-        name = scenario.get("name") or item.name
         example = item.name[item.name.index("["):] if "[" in item.name else ""
         item.config.stash[RESULTS].append(ScenarioResult(
-            id=_scenario_id(item, scenario) if scenario else item.nodeid,
+            id=_scenario_id(scenario, example) if scenario else item.nodeid,
             feature=feature.get("name", item.module.__name__ if hasattr(item, "module") else ""),
-            name=name if scenario else f"{name} {example}".strip(),
+            name=scenario["name"] if scenario else item.name,
             tags=tags,
             outcome="skipped" if report.skipped else "failed" if report.failed else "passed",
             duration_s=report.duration,
@@ -118,13 +113,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 def build_run(config: pytest.Config) -> RunResult:
-    from scimulator import __version__
-    from steps.plugin import TARGET
-
     target = config.stash.get(TARGET, None)
     started = config.stash[STARTED]
     return RunResult(
-        tool_version=__version__,
+        tool_version=TOOL_VERSION,
         target_url=target.url if target else (config.getoption("--scim-url") or "bundled reference server"),
         bundled=target.bundled if target else not config.getoption("--scim-url"),
         started_at=datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

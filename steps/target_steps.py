@@ -6,7 +6,7 @@ import pytest
 from pytest_bdd import given, parsers, then
 
 from simulator.scim import GROUP, USER
-from steps.judge import failed, find_groups, find_users, read
+from steps.judge import aliases, failed, find_groups, find_users, read
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def no_user(alias, verify, people):
 
 @then(parsers.parse('the target\'s group "{alias}" has exactly the members {members}'))
 def group_members(alias, members, verify, target_id_of, directory):
-    names = [name.strip().strip('"') for name in members.replace(" and ", ",").split(",") if name.strip()]
+    names = aliases(members)
     expected = {target_id_of(name) for name in names}
     group = read(verify, f"/Groups/{target_id_of(alias)}", f"The group {alias}")
     actual = {m.get("value") for m in group.get("members") or []}

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator import OKTA, VERIFY, OktaEngine, Transport
+from simulator import OKTA, VERIFY, OktaEngine
 from simulator.scim import USER
 from steps.judge import failed
 
@@ -20,7 +20,6 @@ from steps.judge import failed
 @dataclass
 class VendorAdmin:
     http: httpx.Client
-    restore_limits: bool = False
 
     def call(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
         response = self.http.request(method, path, json=body)
@@ -38,8 +37,7 @@ def vendor_admin(scim_target):
         admin = VendorAdmin(http)
         limits = admin.call("GET", "/limits").json()
         yield admin
-        if admin.restore_limits:
-            admin.call("PUT", "/limits", limits)
+        admin.call("PUT", "/limits", limits)  # a scenario that changed them leaves the next one as it found them
 
 
 @pytest.fixture
@@ -91,10 +89,8 @@ def remove(name, vendor_admin, configurations):
 
 
 @given(parsers.parse('an Okta {flavour} app using the secret of "{name}"'), target_fixture="okta")
-def okta_with_configuration(flavour, name, configurations, scim_target, clock, exchanges, transports, directory):
-    transport = Transport(scim_target.url, configurations[name]["secret"], OKTA, clock, record=exchanges)
-    transports.append(transport)
-    return OktaEngine(transport, directory, flavour=flavour.lower())
+def okta_with_configuration(flavour, name, configurations, connect, directory):
+    return OktaEngine(connect(OKTA, configurations[name]["secret"]), directory, flavour=flavour.lower())
 
 
 @when(parsers.parse("{hours:d} hours pass on the server's clock"))
@@ -107,33 +103,37 @@ def map_team(alias, role, workspace, vendor_admin, target_id_of):
     vendor_admin.call("PUT", f"/teams/{target_id_of(alias)}", {"role": role, "workspaces": [workspace]})
 
 
+BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+BULK_LIMIT = 1000  # the reference server's advertised maxOperations
+
+
+def bulk(verify, operations: list[dict]) -> list:
+    """Send operations through /Bulk in requests of at most BULK_LIMIT; the exchanges, in order."""
+    return [verify.post("/Bulk", {"schemas": [BULK_REQUEST], "Operations": operations[start:start + BULK_LIMIT]})
+            for start in range(0, len(operations), BULK_LIMIT)]
+
+
 @pytest.fixture
 def fillers(verify):
     """Users created only to reach a limit: deleted again after the scenario, so the next ones have room."""
     created: list[str] = []
     yield created
-    for start in range(0, len(created), 1000):
-        verify.post("/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-                              "Operations": [{"method": "DELETE", "path": f"/Users/{user_id}"}
-                                             for user_id in created[start:start + 1000]]})
+    bulk(verify, [{"method": "DELETE", "path": f"/Users/{user_id}"} for user_id in created])
 
 
 @given(parsers.parse("the organization is limited to {limit:d} users, and already holds that many"))
 def fill_to_limit(limit, vendor_admin, verify, scenario_prefix, fillers):
     vendor_admin.call("PUT", "/limits", {"max_users": limit})
-    vendor_admin.restore_limits = True
     present = verify.get("/Users", [("count", 0)]).response_body["totalResults"]
-    missing = limit - present
-    for start in range(0, missing, 1000):
-        operations = [{"method": "POST", "path": "/Users", "bulkId": str(i),
-                       "data": {"schemas": [USER], "userName": f"{scenario_prefix}filler{i}@example.com"}}
-                      for i in range(start, min(start + 1000, missing))]
-        answer = verify.post("/Bulk", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-                                       "Operations": operations})
+    operations = [{"method": "POST", "path": "/Users", "bulkId": str(i),
+                   "data": {"schemas": [USER], "userName": f"{scenario_prefix}filler{i}@example.com"}}
+                  for i in range(limit - present)]
+    for answer in bulk(verify, operations):
         created = [op for op in (answer.response_body or {}).get("Operations", []) if op.get("status") == "201"]
         fillers.extend(op["location"].rsplit("/", 1)[-1] for op in created)
-        if answer.status != 200 or len(created) != len(operations):
-            raise failed(f"Setting up: the target should take {len(operations)} users in one /Bulk.", answer)
+        if answer.status != 200 or len(created) != len(answer.request_body["Operations"]):
+            raise failed(f"Setting up: the target should take {len(answer.request_body['Operations'])} users in one "
+                         "/Bulk.", answer)
 
 
 @then(parsers.parse('the SCIM configuration "{name}" is {state}'))
@@ -154,11 +154,9 @@ def secret_shown_once(name, vendor_admin, configurations):
 
 
 @then(parsers.parse('a request with the {which} secret of "{name}" is {outcome}'))
-def request_with_secret(which, name, outcome, configurations, scim_target, clock, exchanges, transports):
+def request_with_secret(which, name, outcome, configurations, connect):
     secret = configurations[name]["secret" if which == "new" else "old_secret"]
-    transport = Transport(scim_target.url, secret, VERIFY, clock, record=exchanges)
-    transports.append(transport)
-    answer = transport.get("/Users", [("count", 1)])
+    answer = connect(VERIFY, secret).get("/Users", [("count", 1)])
     expected = 200 if outcome == "accepted" else 401
     if answer.status != expected:
         raise failed(f"A request with the {which} secret of {name} should be {outcome} ({expected}).", answer)

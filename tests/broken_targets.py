@@ -146,7 +146,20 @@ def empties_group_on_entra_removal(call: Call):
     return call.forward()
 
 
+@breaker
+def booleans_as_strings(call: Call):
+    """Answers `"active": "False"` (a string) where SCIM has a boolean."""
+    status, headers, data = call.forward()
+    if call.method == "GET" and "/Users/" in call.path and status.startswith("200"):
+        body = json.loads(data)
+        if isinstance(body.get("active"), bool):
+            body["active"] = str(body["active"])
+            return _json_response(status, headers, body)
+    return status, headers, data
+
+
 BREAKERS = {
+    "booleans_as_strings": booleans_as_strings,
     "deletes_on_deactivation": deletes_on_deactivation,
     "case_sensitive_user_name_filter": case_sensitive_user_name_filter,
     "ignores_paging": ignores_paging,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import jsonschema
 import pytest
 
 from reference_server import ServerConfig
-from scimulator.server import serve_app, start_in_background
+from scimulator.server import serve_in_background, start_in_background
 from tests.broken_targets import BREAKERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def test_a_report_with_a_failure_also_validates(tmp_path):
     (["--baseline", "no-such-file.json"], "does not exist"),
 ])
 def test_a_run_that_cannot_happen_is_one_sentence_and_exit_2(tmp_path, args, sentence):
-    env = {k: v for k, v in __import__("os").environ.items() if k != "SCIMULATOR_TOKEN"}
+    env = {k: v for k, v in os.environ.items() if k != "SCIMULATOR_TOKEN"}
     result = scimulator_run(*args, "--report-dir", str(tmp_path / "r"), cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert sentence in result.stderr and "Traceback" not in result.stderr + result.stdout
@@ -87,12 +88,7 @@ WIRE_FAILURES = {
 
 @pytest.mark.parametrize("failure", sorted(WIRE_FAILURES))
 def test_a_misbehaving_target_fails_scenarios_in_plain_words_and_the_report_is_written(tmp_path, failure):
-    running = serve_app(WIRE_FAILURES[failure], "127.0.0.1", 0)
-    import threading
-
-    thread = threading.Thread(target=running.server.run, daemon=True)
-    thread.start()
-    running.thread = thread
+    running = serve_in_background(WIRE_FAILURES[failure])
     try:
         result = scimulator_run("--target", running.base_url, "--token", "wire-token", "--idp", "okta",
                                 "--report-dir", str(tmp_path / "r"), cwd=tmp_path)

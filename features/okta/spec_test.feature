@@ -60,7 +60,7 @@ Feature: Okta's SPEC test, re-expressed
     Then the answer status is 200 or 204
     # 11. The deactivated user is still there, inactive
     When Okta sends GET /Users/{id:spec}
-    Then the answer's "active" is "False"
+    Then the answer's "active" is "false"
     # 12. A user that does not exist answers 404
     When Okta sends GET /Users/00000000-0000-4000-8000-000000000000
     Then the answer is a SCIM error 404
