@@ -34,6 +34,13 @@ class Person:
     department: str | None = None
     active: bool = True  # Okta status ACTIVE / Entra accountEnabled
     manager_id: str | None = None  # another Person's id (Entra's manager reference)
+    # Enterprise User extension (RFC 7643 section 4.3), unique to the run where a server may index them.
+    employee_number: str | None = None
+    cost_center: str | None = None
+    organization: str | None = None
+    division: str | None = None
+    phone: str | None = None  # a work phone number, unique to the run
+    roles: list[str] = field(default_factory=list)  # app role values (Entra app role assignments)
 
     @property
     def mail_nickname(self) -> str:
@@ -105,6 +112,11 @@ class Directory:
             locale=locale.replace("_", "-"),
             title=faker.job()[:60] if n % 3 else None,
             department=self._random.choice(["Engineering", "Sales", "Support", "Finance", "R&D"]) if n % 4 else None,
+            employee_number=f"{self._random.randrange(10**7, 10**8)}",
+            cost_center=self._random.choice(["CC-1001", "CC-2040", "CC-3300"]),
+            organization=self._random.choice(["Contoso", "Fabrikam", "Northwind"]),
+            division=self._random.choice(["Cloud", "Devices", "Services"]),
+            phone=f"+1 555 {self._random.randrange(100, 1000)} {self._random.randrange(1000, 10000)}",
         )
         for key, value in overrides.items():
             setattr(person, key, value)
@@ -126,6 +138,16 @@ class Directory:
             candidate = f"{base}{n}"
             n += 1
         return candidate
+
+    def unique(self, value: str) -> str:
+        """A value written in a feature file, made unique to this scenario of this run.
+
+        Servers may keep emails, externalIds, phone numbers or group names unique (RFC 7643 leaves
+        that to them), so two scenarios of one run, or two runs against one target, must never send
+        the same literal. The scenario prefix goes in front: ``walt.new@example.com`` becomes
+        ``scimu-1a2b3c-007-walt.new@example.com``, still a valid address.
+        """
+        return value if not self.prefix or value.startswith(self.prefix) else f"{self.prefix}{value}"
 
     def add_people(self, count: int) -> list[Person]:
         return [self.add_person() for _ in range(count)]

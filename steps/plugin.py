@@ -214,9 +214,14 @@ def verify(connect) -> Transport:
 
 @pytest.fixture
 def directory(request: pytest.FixtureRequest, scenario_prefix: str, preset) -> Directory:
-    """People and groups of this scenario's IdP tenant, deterministic from the scenario's name."""
+    """People and groups of this scenario's IdP tenant, deterministic from the run's prefix and the scenario's name.
+
+    The run's prefix is random, so object ids (sent as externalId), employee numbers and phone
+    numbers differ between runs, and a target that keeps them unique never sees one twice.
+    """
     style = "entra" if request.node.get_closest_marker("entra") else "okta"
-    return Directory(seed=zlib.crc32(request.node.nodeid.encode()), id_style=style, prefix=scenario_prefix,
+    return Directory(seed=zlib.crc32(f"{scenario_prefix}{request.node.nodeid}".encode()), id_style=style,
+                     prefix=scenario_prefix,
                      email_is_login=bool(preset and preset.email_is_login))
 
 

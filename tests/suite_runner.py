@@ -8,12 +8,17 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SUITE = "steps/test_conformance.py"
 
 
-def run_suite(url: str, token: str, workdir: Path, *extra: str) -> dict[str, str]:
-    """Scenario test name -> "passed" | "failed" | "skipped", from the child's JUnit XML."""
+def run_suite(url: str, token: str, workdir: Path, *extra: str, only: tuple[str, ...] = ()) -> dict[str, str]:
+    """Scenario test name -> "passed" | "failed" | "skipped", from the child's JUnit XML.
+
+    ``only``: scenario test names (``test_x`` or ``test_x[OIN]``) to run instead of the whole suite.
+    """
     junit = workdir / "junit.xml"
-    command = [sys.executable, "-m", "pytest", str(ROOT / "steps"), "-q", "-p", "no:cacheprovider",
+    selection = [f"{SUITE}::{name}" for name in dict.fromkeys(only)] or ["steps"]
+    command = [sys.executable, "-m", "pytest", *selection, "-q", "-p", "no:cacheprovider",
                "--scim-url", url, "--scim-token", token, f"--junitxml={junit}", *extra]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     if not junit.exists():

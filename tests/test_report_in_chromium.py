@@ -28,7 +28,7 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 def failing_report(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("chromium-report")
     running = start_in_background(ServerConfig(db_path=str(directory / "t.db"), tokens=["chromium-token"]),
-                                  wrap=BREAKERS["empties_group_on_entra_removal"])
+                                  wrap=BREAKERS["empties_group_on_entra_removal"].wrap)
     try:
         result = subprocess.run([sys.executable, "-m", "scimulator", "run", "--target", running.base_url, "--token",
                                  "chromium-token", "--idp", "entra", "--idp", "okta", "--report-dir",

@@ -40,7 +40,7 @@ def test_bundled_run_passes_and_its_report_json_validates(tmp_path):
 
 def test_a_report_with_a_failure_also_validates(tmp_path):
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "t.db"), tokens=["tok-1234"]),
-                                  wrap=BREAKERS["empties_group_on_entra_removal"])
+                                  wrap=BREAKERS["empties_group_on_entra_removal"].wrap)
     try:
         result = scimulator_run("--target", running.base_url, "--token", "tok-1234", "--idp", "entra",
                                 "--report-dir", str(tmp_path / "r"), cwd=tmp_path)
