@@ -164,7 +164,7 @@ def _apply_whole(holder: dict, op: str, attribute: Attribute, value: Any) -> Non
         else:
             holder.pop(name, None)
         return
-    if value is None:
+    if value is None or _clears(attribute, value):
         holder.pop(name, None)
         return
     new = coerce(attribute, value, name)
@@ -179,10 +179,33 @@ def _apply_whole(holder: dict, op: str, attribute: Attribute, value: Any) -> Non
         if not holder[name]:
             holder.pop(name)
     elif attribute.type == "complex":
-        # RFC 7644 3.5.2.1/3.5.2.3: sub-attributes not given are left unchanged.
-        holder[name] = {**(holder.get(name) or {}), **new}
+        # RFC 7644 3.5.2.1/3.5.2.3: sub-attributes not given are left unchanged, except those that
+        # describe the old value: a new manager id makes the old manager's $ref and displayName wrong.
+        current = holder.get(name) or {}
+        if "value" in new and new["value"] != current.get("value"):
+            current = {}
+        holder[name] = {**current, **new}
     else:
         holder[name] = new
+
+
+def _clears(attribute: Attribute, value: Any) -> bool:
+    """An empty string clears a singular attribute, as Microsoft's SCIM validator expects of a PATCH.
+
+    RFC 7643 section 2.5 makes null and unassigned the same state; Entra's gallery validation
+    (SCIM_Null_Update_Test) sends ``""`` and expects the attribute cleared. A manager is cleared the
+    same way, in both shapes Entra sends it: ``""`` on the path, or ``{"value": ""}`` (idp-behaviour.md 5).
+    """
+    if attribute.multi_valued:
+        return False
+    if attribute.type == "complex":
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        if value == "":
+            return True
+        return isinstance(value, dict) and set(value) <= {"value", "$ref", "displayName"} \
+            and value.get("value") in ("", None)
+    return value == "" and attribute.type in ("string", "reference")
 
 
 def _remove_listed(holder: dict, attribute: Attribute, value: Any) -> None:
@@ -213,7 +236,7 @@ def _apply_sub(holder: dict, op: str, attribute: Attribute, sub: Attribute, valu
             targets = holder[attribute.name] = {}
         elements = [targets]
     for element in elements:
-        if op == "remove" or value is None:
+        if op == "remove" or value is None or (not attribute.multi_valued and _clears(sub, value)):
             element.pop(sub.name, None)
         else:
             element[sub.name] = coerce(sub, value, where)
