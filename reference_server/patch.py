@@ -246,6 +246,9 @@ def _apply_sub(holder: dict, op: str, attribute: Attribute, sub: Attribute, valu
 
 def _apply_filtered(rtype: ResourceType, holder: dict, op: str, extension: str | None, attribute: Attribute,
                     sub: Attribute | None, ref: AttrRef, value: Any) -> None:
+    if attribute.type == "complex" and not attribute.multi_valued and op == "remove" and sub is None:
+        _remove_singular_filtered(rtype, holder, extension, attribute, ref)
+        return
     if not (attribute.type == "complex" and attribute.multi_valued):
         raise bad_request("invalidPath", f"'{attribute.name}' is not multi-valued; it cannot take a [value filter].")
     matches_filter = compile_node(ref.value_filter, rtype, str(ref), scope=Resolved(extension, attribute, None))
@@ -261,6 +264,9 @@ def _apply_filtered(rtype: ResourceType, holder: dict, op: str, extension: str |
                 holder[attribute.name] = kept
             else:
                 holder.pop(attribute.name, None)
+        return
+    if sub is not None and (value is None or _clears(sub, value)):
+        _clear_filtered(holder, attribute, elements, matched, sub)
         return
     single = Attribute(attribute.name, "complex", sub_attributes=attribute.sub_attributes)
     if not matched:
@@ -283,6 +289,29 @@ def _apply_filtered(rtype: ResourceType, holder: dict, op: str, extension: str |
             element.update(coerce(single, value, attribute.name))
     _promote(elements, [element for element in matched if element.get("primary") is True])
     check_single_primary(elements, attribute.name)
+
+
+def _remove_singular_filtered(rtype: ResourceType, holder: dict, extension: str | None, attribute: Attribute,
+                              ref: AttrRef) -> None:
+    """Entra has been seen removing a manager with ``manager[value eq "<id>"]`` (thomaspoignant/scim-patch#453 [F24]),
+    a filter on a singular attribute that RFC 7644 does not define: the value goes when the filter matches it."""
+    current = holder.get(attribute.name)
+    matches_filter = compile_node(ref.value_filter, rtype, str(ref), scope=Resolved(extension, attribute, None))
+    if isinstance(current, dict) and matches_filter(current):
+        holder.pop(attribute.name)
+
+
+def _clear_filtered(holder: dict, attribute: Attribute, elements: list, matched: list, sub: Attribute) -> None:
+    """``emails[type eq "work"].value`` set to null or "": the value goes, and with it an element left
+    without one (an email with a type and no address means nothing). Nothing matched: nothing to clear."""
+    for element in matched:
+        element.pop(sub.name, None)
+    kept = [element for element in elements if element not in matched or "value" in element
+            or attribute.sub("value") is None]
+    if kept:
+        holder[attribute.name] = kept
+    else:
+        holder.pop(attribute.name, None)
 
 
 def _equalities(node, attribute: Attribute) -> dict:

@@ -37,5 +37,5 @@ def render(run: RunResult) -> str:
     environment.filters["curl"] = curl_command
     scenarios = sorted(run.scenarios, key=lambda s: (ORDER.get(s.outcome, 3), s.profile or "", s.feature, s.name))
     return environment.get_template("report.html.j2").render(
-        run=run, summary=run.summary(), profiles=run.profiles(), scenarios=scenarios,
+        run=run, summary=run.summary(), profiles=run.profiles(), scenarios=scenarios, certification=run.certification(),
         failing_exchanges=_failing_exchanges)

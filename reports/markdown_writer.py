@@ -10,12 +10,14 @@ MAX_LISTED = 25
 def render(run: RunResult) -> str:
     summary = run.summary()
     target = "the bundled reference server" if run.bundled else run.target_url
-    lines = [f"## scimulator: {summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped",
+    blocked = f" ({summary['blocked']} blocked)" if summary.get("blocked") else ""
+    lines = [f"## scimulator: {summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped{blocked}",
              "", f"Target: {target} · scimulator {run.tool_version} · {run.duration_s:.1f} s", "",
              "| profile | verdict | passed | failed | skipped |", "|---|---|---:|---:|---:|"]
     for name, profile in run.profiles().items():
         mark = "✅" if profile["verdict"] == "ready" else "❌"
         lines.append(f"| {name} | {mark} {profile['verdict']} | {profile['passed']} | {profile['failed']} | {profile['skipped']} |")
+    lines += certification_lines(run)
     failures = run.failures()
     if failures:
         lines += ["", "### Failures", ""]
@@ -28,9 +30,48 @@ def render(run: RunResult) -> str:
                 lines.append(f"  - `{exchange.removeprefix('exchange: ')}`")
         if len(failures) > MAX_LISTED:
             lines.append(f"- … and {len(failures) - MAX_LISTED} more in report.html")
+    lines += blocked_lines(run)
     if run.baseline:
         lines += ["", f"Baseline `{run.baseline.file}`: {len(run.baseline.accepted)} accepted, "
                       f"{len(run.baseline.new)} new failures, {len(run.baseline.now_passing)} entries now pass."]
         for scenario_id in run.baseline.now_passing:
             lines.append(f"- now passes: `{scenario_id}`")
     return "\n".join(lines) + "\n"
+
+
+def blocked_lines(run: RunResult) -> list[str]:
+    """Blocked scenarios grouped by the capability their setup needed."""
+    causes = run.blocked_by_cause()
+    if not causes:
+        return []
+    lines = ["", "### Blocked (skipped: their setup needed another capability)", ""]
+    for cause, scenarios in causes.items():
+        lines.append(f"- blocked by **{cause}**: {len(scenarios)} scenario(s): "
+                     + "; ".join(f"[{s.profile or '-'}] {s.name}" for s in scenarios[:MAX_LISTED]))
+    return lines
+
+
+OUTCOME_MARKS = {"passed": "✅", "failed": "❌", "warning": "⚠️", "not covered": "➖", "not runnable": "⏸️"}
+
+
+def _cell(text: str, limit: int = 110) -> str:
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def certification_lines(run: RunResult) -> list[str]:
+    """The certification profile's table: each official test, the scenarios judging it, its outcome."""
+    certification = run.certification()
+    if not certification:
+        return []
+    lines = ["", f"### Certification: {certification['title']}: {certification['verdict']}", "",
+             "| official test | mandatory | scenarios | outcome |", "|---|---|---|---|"]
+    for test in certification["tests"]:
+        names = test["scenario_names"]
+        scenarios = f"{len(names)}: {_cell(names[0], 60)}{' …' if len(names) > 1 else ''}" if names else "none"
+        outcome = f"{OUTCOME_MARKS[test['outcome']]} {test['outcome']}"
+        if test["reason"]:
+            outcome += f": {_cell(test['reason'])}"
+        lines.append(f"| {_cell(test['suite'].removeprefix('Okta SCIM 2.0 '), 30)} {test['number']}: {_cell(test['name'], 70)} "
+                     f"| {'yes' if test['mandatory'] else 'optional'} | {scenarios} | {outcome} |")
+    return lines

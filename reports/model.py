@@ -1,13 +1,16 @@
 """The result of one conformance run: what every report writer reads, and nothing else.
 
 Profiles are the client tags (okta, entra, rfc7644, vendor). A profile's verdict is "ready" when
-none of its @must scenarios failed; @should failures are reported but do not change it.
+none of its @must scenarios failed; @should failures are reported but do not change it. A scenario
+"blocked by" a cause (its setup needed another capability) is skipped: it changes no verdict.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from reports.certification import PROFILES as CERTIFICATION_PROFILES, assess
 
 PROFILES = ("okta", "entra", "rfc7644", "vendor")
 
@@ -33,6 +36,7 @@ class ScenarioResult:
     steps: list[StepResult] = field(default_factory=list)
     exchanges: list[dict] = field(default_factory=list)
     baseline: str | None = None  # "accepted" when a failure is in the baseline
+    blocked_by: dict | None = None  # skipped because its setup needed another capability: {"cause", "detail"}
 
     @property
     def headline(self) -> str:
@@ -52,7 +56,7 @@ class ScenarioResult:
                 "duration_s": round(self.duration_s, 3), "message": self.message, "source": self.source,
                 "feature_file": self.feature_file, "weight": self.weight, "baseline": self.baseline,
                 "steps": [{"keyword": s.keyword, "text": s.text, "outcome": s.outcome} for s in self.steps],
-                "exchanges": self.exchanges}
+                "exchanges": self.exchanges, **({"blocked_by": self.blocked_by} if self.blocked_by else {})}
 
 
 @dataclass
@@ -73,12 +77,24 @@ class RunResult:
     scenarios: list[ScenarioResult]
     baseline: BaselineOutcome | None = None
     selection: dict[str, Any] = field(default_factory=dict)
+    certification_profile: str | None = None  # a vendor's listing tests (reports/certification.py), when selected
 
     def count(self, outcome: str, scenarios: list[ScenarioResult] | None = None) -> int:
         return sum(1 for s in (self.scenarios if scenarios is None else scenarios) if s.outcome == outcome)
 
     def summary(self) -> dict:
-        return {"passed": self.count("passed"), "failed": self.count("failed"), "skipped": self.count("skipped")}
+        return {"passed": self.count("passed"), "failed": self.count("failed"), "skipped": self.count("skipped"),
+                "blocked": len(self.blocked())}
+
+    def blocked(self, scenarios: list[ScenarioResult] | None = None) -> list[ScenarioResult]:
+        """The skipped scenarios whose setup failed on another capability (counted in "skipped" too)."""
+        return [s for s in (self.scenarios if scenarios is None else scenarios) if s.blocked_by]
+
+    def blocked_by_cause(self) -> dict[str, list[ScenarioResult]]:
+        causes: dict[str, list[ScenarioResult]] = {}
+        for scenario in self.blocked():
+            causes.setdefault(scenario.blocked_by["cause"], []).append(scenario)
+        return dict(sorted(causes.items()))
 
     def profiles(self) -> dict[str, dict]:
         out = {}
@@ -89,6 +105,7 @@ class RunResult:
             must_failed = [s for s in members if s.outcome == "failed" and s.weight == "must"]
             out[profile] = {"verdict": "not ready" if must_failed else "ready", "passed": self.count("passed", members),
                             "failed": self.count("failed", members), "skipped": self.count("skipped", members),
+                            "blocked": len(self.blocked(members)),
                             "must_failed": len(must_failed)}
         return out
 
@@ -96,8 +113,22 @@ class RunResult:
         return [s for s in self.scenarios if s.outcome == "failed"]
 
     def gating_failures(self) -> list[ScenarioResult]:
-        """Failures that fail the run: all of them, less those a baseline accepts."""
-        return [s for s in self.failures() if s.baseline != "accepted"]
+        """Failures that fail the run: all of them, less those a baseline accepts.
+
+        Under a certification profile, only failures of scenarios that judge a mandatory official test:
+        optional tests warn.
+        """
+        gating = [s for s in self.failures() if s.baseline != "accepted"]
+        if self.certification_profile:
+            mandatory = CERTIFICATION_PROFILES[self.certification_profile].mandatory_tags
+            gating = [s for s in gating if mandatory & set(s.tags)]
+        return gating
+
+    def certification(self) -> dict | None:
+        """The selected profile's official tests, the scenarios judging each, their outcome and the verdict."""
+        if not self.certification_profile:
+            return None
+        return assess(self.certification_profile, self.scenarios)
 
     def to_dict(self) -> dict:
         data = {"tool": {"name": "scimulator", "version": self.tool_version},
@@ -108,4 +139,6 @@ class RunResult:
         if self.baseline is not None:
             data["baseline"] = {"file": self.baseline.file, "accepted": self.baseline.accepted,
                                 "new": self.baseline.new, "now_passing": self.baseline.now_passing}
+        if self.certification_profile:
+            data["certification"] = self.certification()
         return data

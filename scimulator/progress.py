@@ -72,6 +72,7 @@ class Progress:
         for name in untested:
             skipped = sum(1 for s in run.scenarios if s.profile == name)
             lines.append(f"{name:<10} {'not tested':<10} {0:>7} {0:>7} {skipped:>8}")
+        lines += certification_lines(run)
         failures = run.failures()
         if failures:
             lines.append("")
@@ -84,8 +85,27 @@ class Progress:
             lines.append(f"\nBaseline {run.baseline.file}: {len(run.baseline.accepted)} accepted, "
                          f"{len(run.baseline.new)} new failures, {len(run.baseline.now_passing)} entries now pass.")
             lines += [f"  now passes: {scenario_id}" for scenario_id in run.baseline.now_passing]
+        for cause, scenarios in run.blocked_by_cause().items():
+            lines.append(f"  blocked by {cause}: {len(scenarios)} scenario(s), e.g. {scenarios[0].name}"[:220])
         summary = run.summary()
-        lines.append(f"\n{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped "
+        blocked = f" ({summary['blocked']} blocked)" if summary["blocked"] else ""
+        lines.append(f"\n{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped{blocked} "
                      f"in {run.duration_s:.1f} s")
         lines.append(f"Report: {report_dir / 'report.html'}")
         self._write("\n".join(lines) + "\n")
+
+
+def certification_lines(run: RunResult) -> list[str]:
+    """The certification profile's official tests, one line each: outcome, test, how many scenarios judged it."""
+    certification = run.certification()
+    if not certification:
+        return []
+    lines = ["", f"{certification['title']}: {certification['verdict']}"]
+    for test in certification["tests"]:
+        judged = f" ({len(test['scenarios'])} scenario{'s' if len(test['scenarios']) != 1 else ''})" if test["scenarios"] else ""
+        optional = "" if test["mandatory"] else " [optional]"
+        line = f"  {test['outcome']:<12} {test['suite']} {test['number']}: {test['name']}{optional}{judged}"
+        if test["outcome"] != "passed" and test["reason"]:
+            line += f": {test['reason']}"
+        lines.append(line[:220])
+    return lines

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 import steps
+from reports.certification import PROFILES as CERTIFICATION_PROFILES
 from scimulator.progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -34,6 +35,11 @@ def marker_expression(idps: list[str] | None, tags: str | None) -> str | None:
     if tags:
         parts.append(f"({tags.replace('@', '')})")
     return " and ".join(parts) or None
+
+
+def check_profile(name: str | None) -> None:
+    if name and name not in CERTIFICATION_PROFILES:
+        raise RunError(f"--profile takes {' or '.join(CERTIFICATION_PROFILES)}, not {name}")
 
 
 def check_reachable(url: str, token: str) -> None:
@@ -60,6 +66,8 @@ def pytest_arguments(args, markers: str | None) -> list[str]:
         arguments += ["--scim-write-baseline", args.write_baseline]
     if args.preset:
         arguments += ["--preset", args.preset]
+    if args.profile:
+        arguments += ["--scim-profile", args.profile]
     if args.allure_dir:
         arguments += ["--alluredir", args.allure_dir]
     return arguments
@@ -73,6 +81,7 @@ def run(args) -> int:
         if args.baseline and not Path(args.baseline).is_file():
             raise RunError(f"the baseline file {args.baseline} does not exist")
         markers = marker_expression(args.idp, args.tags)
+        check_profile(args.profile)
         if args.target:
             check_reachable(args.target, token)
     except RunError as error:

@@ -5,6 +5,11 @@ Two flavours [O1][O2]:
   profile edits go as GET + PUT. Group renames and membership changes are PATCH.
 - ``aiw``: an App Integration Wizard custom app. PUT for everything.
 
+Options for what the sources show in more than one way: ``enterprise_attributes`` (the Enterprise
+User extension is mapped in the Profile Editor and sent under its URN [I14 LOW]), ``query_space``
+(``"%20"`` as the current reference shows [O1], ``"+"`` as Okta's 2018 capture shows [F18]) and
+``group_create_members`` (a Group Push create carrying the members [F18][F19] instead of ``[]`` [O1][I7]).
+
 Every admin action becomes one task. Its outcome is what the Okta admin sees: ``tasks`` (the
 provisioning tasks and their errors), ``push_errors`` (Push Groups > Errors), ``job_stopped``.
 A 429 with Retry-After reschedules the task after the delay on the virtual clock (1.10 [O11]).
@@ -12,6 +17,7 @@ A 429 with Retry-After reschedules the task after the delay on the virtual clock
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import string
 from dataclasses import dataclass
@@ -19,11 +25,15 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from simulator.directory import AppAssignments, Directory, Group, Person
-from simulator.scim import GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
+from simulator.scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
 from simulator.transport import Exchange, Transport
 
 PAGE = 100  # Okta's lookups and imports ask for 100 at a time [O1]
 FLAVOURS = ("oin", "aiw")
+QUERY_SPACES = ("%20", "+")
+# Person field -> the Enterprise User attribute Okta sends it as, when mapped (RFC 7643 section 4.3).
+ENTERPRISE_FIELDS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
+                     "organization": "organization", "division": "division"}
 
 
 @dataclass
@@ -53,16 +63,21 @@ class _RateLimited(Exception):
 class OktaEngine:
     def __init__(self, transport: Transport, directory: Directory, flavour: str = "oin",
                  unique_attribute: str = "userName", import_groups: bool = True, group_linking: bool = False,
-                 seed: int = 0):
+                 seed: int = 0, enterprise_attributes: bool = False, query_space: str = "%20",
+                 group_create_members: bool = False):
         if flavour not in FLAVOURS:
             raise ValueError(f"flavour is one of {FLAVOURS}")
-        self.http = transport
+        if query_space not in QUERY_SPACES:
+            raise ValueError(f"query_space is one of {QUERY_SPACES}")
+        self.http = transport.with_profile(dataclasses.replace(transport.profile, space_in_query=query_space))
         self.clock = transport.clock
         self.directory = directory
         self.flavour = flavour
         self.unique_attribute = unique_attribute
         self.import_groups = import_groups
         self.group_linking = group_linking
+        self.enterprise_attributes = enterprise_attributes
+        self.group_create_members = group_create_members
         self.assignments = AppAssignments()
         self.user_links: dict[str, str] = {}  # person id -> target user id
         self.group_links: dict[str, str] = {}  # group id -> target group id
@@ -147,7 +162,10 @@ class OktaEngine:
         return "".join(self._random.choice(string.ascii_lowercase + string.digits) for _ in range(8))
 
     def user_body(self, person: Person, password: str | None) -> dict:
-        """The create body of 1.3 [O1]: externalId is the Okta id, a random password is always sent."""
+        """The create body of 1.3 [O1]: externalId is the Okta id, a random password is always sent.
+
+        With the enterprise attributes mapped, they go under the extension's URN key [I14 LOW].
+        """
         body = {"schemas": [USER], "userName": person.login,
                 "name": {"givenName": person.given_name, "familyName": person.family_name},
                 "emails": [{"primary": True, "value": person.email, "type": "work"}],
@@ -155,10 +173,25 @@ class OktaEngine:
                 "groups": [], "active": person.active}
         if password is not None:
             body["password"] = password
+        extension = self._enterprise_extension(person)
+        if extension:
+            body["schemas"] = [USER, ENTERPRISE]
+            body[ENTERPRISE] = extension
         return body
 
+    def _enterprise_extension(self, person: Person) -> dict:
+        if not self.enterprise_attributes:
+            return {}
+        values = {name: getattr(person, field) for field, name in ENTERPRISE_FIELDS.items()}
+        return {name: value for name, value in values.items() if value is not None}
+
     def assign(self, person: Person) -> OktaTask:
-        """Assignment: lookup by the unique attribute, then POST, or link and push the profile [O1]."""
+        """Assignment: lookup by the unique attribute, then POST, or link and push the profile [O1].
+
+        A reassignment after an unassignment is a new assignment: the same lookup, which must find the
+        user Okta deactivated, then the link, the profile push, and the activation (1.6 [O3][O4]; INF:
+        the activation is sent as in 1.6).
+        """
         self.assignments.people.add(person.id)
         if self.job_stopped:
             task = OktaTask("Create user", person.login, "failed", f"Not run: {self.job_stopped}")
@@ -171,12 +204,22 @@ class OktaEngine:
             self._check(lookup, 200, 404, what=f"look up user {person.login}")
             found = resources_of(lookup.response_body) if lookup.status == 200 else []
             if found and found[0].get("id"):
-                self.user_links[person.id] = found[0]["id"]
-                self._push_profile(person)
+                self._link(person, found[0])
                 return
             self._create(person)
 
         return self._run("Create user", person.login, work)
+
+    def _link(self, person: Person, found: dict) -> None:
+        """A match is linked and gets the application profile; a user the target holds inactive is activated."""
+        self.user_links[person.id] = found["id"]
+        inactive = found.get("active") is False and person.active
+        if self.flavour == "aiw" and inactive:
+            self._get_then_put_user(person, {**self._profile_changes(person), "active": True})
+            return
+        self._push_profile(person)
+        if inactive:
+            self._send_active(person, True, "activate")
 
     def _create(self, person: Person) -> None:
         password = self._password()
@@ -210,6 +253,8 @@ class OktaEngine:
             raise _Failed(f"Failed to read user {person.login}: the answer is not a user.")
         body = dict(current)
         body.update(changes)
+        if ENTERPRISE in changes and ENTERPRISE not in (body.get("schemas") or []):
+            body["schemas"] = [*(body.get("schemas") or [USER]), ENTERPRISE]
         body["groups"] = []
         self._check(self.http.put(f"/Users/{target}", body), 200, what=f"update user {person.login}")
 
@@ -224,19 +269,25 @@ class OktaEngine:
         """Profile push (1.4): GET + PUT in both flavours."""
         return self._run("Update user", person.login, lambda: self._push_profile(person))
 
-    def _set_active(self, person: Person, active: bool, action: str) -> OktaTask:
-        def work() -> None:
-            target = self._target_user(person)
-            if self.flavour == "oin":
-                answer = self.http.patch(f"/Users/{target}", patch({"op": "replace", "value": {"active": active}}))
-                if answer.status == 501 and not active:
-                    self.tasks.append(OktaTask("Deprovision user", person.login, "failed",
-                                               "Deprovisioning task created: the app does not support PATCH (501)."))
-                self._check(answer, 200, 204, what=f"{action.lower()} {person.login}")
-            else:
-                self._get_then_put_user(person, {"active": active})
+    def _send_active(self, person: Person, active: bool, what: str) -> None:
+        """OIN: PATCH replace of active [O1]; AIW: GET + PUT with active [O1][F22]."""
+        target = self._target_user(person)
+        if self.flavour == "aiw":
+            self._get_then_put_user(person, {"active": active})
+            return
+        answer = self.http.patch(f"/Users/{target}", patch({"op": "replace", "value": {"active": active}}))
+        if answer.status == 501 and not active:
+            self.tasks.append(OktaTask("Deprovision user", person.login, "failed",
+                                       "Deprovisioning task created: the app does not support PATCH (501)."))
+        self._check(answer, 200, 204, what=f"{what} {person.login}")
 
-        return self._run(action, person.login, work)
+    def rename(self, person: Person, new_login: str) -> OktaTask:
+        """The admin changes the Okta username: the new userName goes out as a profile push, GET + PUT (1.4 [O1])."""
+        person.login = new_login
+        return self.push_profile(person)
+
+    def _set_active(self, person: Person, active: bool, action: str) -> OktaTask:
+        return self._run(action, person.login, lambda: self._send_active(person, active, action.lower()))
 
     def deactivate(self, person: Person, reason: str = "unassigned") -> OktaTask:
         """Unassign, suspend or deactivate (1.5): active false, never a DELETE [O1][O2][O3]."""
@@ -290,16 +341,37 @@ class OktaEngine:
         answer = self.http.patch(f"/Groups/{target}", patch({"op": "replace", "value": {"id": target, "displayName": group.name}}))
         self._check(answer, 200, 204, what=f"update group {group.name}")
 
-    def _put_group(self, group: Group) -> None:
-        """AIW: GET the group, then PUT it with the full members list [I7][I11][I12]."""
+    def _put_group(self, group: Group, members: list[dict] | None = None) -> None:
+        """AIW: GET the group [I11][I12], then PUT the group as Okta holds it: schemas, id, displayName and
+        the full members list, nothing of the target's answer merged in (the 2022 capture [I7])."""
         target = self._target_group(group)
-        current = self._check(self.http.get(f"/Groups/{target}"), 200, what=f"read group {group.name}").response_body
-        body = dict(current) if isinstance(current, dict) else {"schemas": [GROUP], "id": target}
-        body.update({"displayName": group.name, "members": self._pushable_members(group)})
+        self._check(self.http.get(f"/Groups/{target}"), 200, what=f"read group {group.name}")
+        members = self._pushable_members(group) if members is None else members
+        body = {"schemas": [GROUP], "id": target, "displayName": group.name, "members": members}
         self._check(self.http.put(f"/Groups/{target}", body), 200, what=f"update group {group.name}")
 
+    def _aiw_after_create(self, group: Group, created_with: list[dict]) -> None:
+        """The 2022 capture [I7]: at once a PUT of what the create held, later a PUT with the members."""
+        self._put_group(group, created_with)
+        if self._pushable_members(group) != created_with:
+            self._put_group(group)
+
+    def _oin_after_create(self, group: Group, created_with: list[dict]) -> None:
+        """The replace of id and displayName [I5], then a PATCH adding the members the create did not carry [O1]."""
+        self._replace_id_and_name(group)
+        sent = {member["value"] for member in created_with}
+        members = [member for member in self._pushable_members(group) if member["value"] not in sent]
+        if members:
+            answer = self.http.patch(f"/Groups/{self.group_links[group.id]}",
+                                     patch({"op": "add", "path": "members", "value": members}))
+            self._check(answer, 200, 204, what=f"add members to {group.name}")
+
     def push_group(self, group: Group) -> OktaTask:
-        """Group Push: lookup by displayName, POST without externalId, then the flavour's sequence [O1][I5][I7]."""
+        """Group Push: lookup by displayName, POST without externalId, then the flavour's sequence [O1][I5][I7].
+
+        The POST carries ``members: []`` [O1][I7], or the provisioned members with ``group_create_members``
+        [F18][F19].
+        """
         self.assignments.pushed_groups.add(group.id)
 
         def work() -> None:
@@ -309,10 +381,13 @@ class OktaEngine:
                                                ("startIndex", 1), ("count", PAGE)])
             self._check(lookup, 200, 404, what=f"look up group {group.name}")
             found = resources_of(lookup.response_body) if lookup.status == 200 else []
+            created_with = self._pushable_members(group) if self.group_create_members else []
             if found and self.group_linking and found[0].get("id"):
                 self.group_links[group.id] = found[0]["id"]
+                created_with = []
             else:
-                created = self.http.post("/Groups", {"schemas": [GROUP], "displayName": group.name, "members": []})
+                created = self.http.post("/Groups", {"schemas": [GROUP], "displayName": group.name,
+                                                     "members": created_with})
                 if created.status == 409:
                     message = (f"Unable to update Group Push mapping target App group {group.name}: Error while creating "
                                f"user group {group.name}: Conflict. Errors reported by remote server: "
@@ -324,14 +399,9 @@ class OktaEngine:
                     raise _Failed(f"Create group {group.name} returned no id.")
                 self.group_links[group.id] = created.response_body["id"]
             if self.flavour == "aiw":
-                self._put_group(group)
-                return
-            self._replace_id_and_name(group)
-            members = self._pushable_members(group)
-            if members:
-                answer = self.http.patch(f"/Groups/{self.group_links[group.id]}",
-                                         patch({"op": "add", "path": "members", "value": members}))
-                self._check(answer, 200, 204, what=f"add members to {group.name}")
+                self._aiw_after_create(group, created_with)
+            else:
+                self._oin_after_create(group, created_with)
 
         return self._run("Push group", group.name, work)
 
@@ -386,13 +456,18 @@ class OktaEngine:
         return self._run("Rename group", new_name, work)
 
     def unlink_group(self, group: Group, delete_in_target: bool) -> OktaTask:
-        """Unlink a pushed group: "Delete the group in the target app" sends DELETE [O1][O7]; "Leave" sends nothing (INF)."""
+        """Unlink a pushed group: "Delete the group in the target app" sends DELETE [O1][O7]; "Leave" sends nothing (INF).
+
+        The DELETE carries Okta's write Content-Type and no body (the 2018 capture [F18]).
+        """
         self.assignments.pushed_groups.discard(group.id)
         target = self.group_links.pop(group.id, None)
 
         def work() -> None:
             if delete_in_target and target is not None:
-                self._check(self.http.delete(f"/Groups/{target}"), 204, 200, what=f"delete group {group.name}")
+                deleted = self.http.request("DELETE", f"/Groups/{target}",
+                                            extra_headers={"Content-Type": self.http.profile.write_content_type})
+                self._check(deleted, 204, 200, what=f"delete group {group.name}")
 
         return self._run("Unlink group", group.name, work)
 

@@ -3,7 +3,10 @@
 A failure of the wire (refused connection, timeout, an answer that is not JSON) never raises: it
 comes back as an ``Exchange`` whose ``failure`` says what happened in one sentence, and the engine
 decides what the IdP would do with it. Secrets (the bearer token, any ``password`` the IdP sends)
-are redacted in the record; the wire itself carries them, as the real IdP's does.
+are redacted in the record; the wire itself carries them, as the real IdP's does. A ``password`` in an
+answer is redacted too, with a marker of its own, and noted in the exchange's ``findings``: SCIM
+never returns a password (RFC 7643 section 4.1), so the record keeps telling that apart from the
+redaction of what was sent.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import httpx
 from simulator.clock import VirtualClock
 
 REDACTED = "[REDACTED]"
+RETURNED_PASSWORD = "[REDACTED: returned by the target]"
 MIN_SECRET_LENGTH = 4
 SCIM_JSON = "application/scim+json"
 
@@ -36,19 +40,22 @@ class ClientProfile:
     drop_default_user_agent: bool = False
 
 
-# idp-behaviour.md 1.1 [O12][I8]: Okta's headers on writes; GETs carry no Content-Type [I14 LOW]; 60 s timeout [O2].
+# idp-behaviour.md 1.1 [O12][I8] and Okta's 2018 capture [F18]: these headers on every request, writes add the
+# Content-Type; GETs carry none [I14 LOW]; 60 s timeout [O2]. The query encoding is an OktaEngine option.
 OKTA = ClientProfile(
     name="okta", by="idp",
     headers={"User-Agent": "Okta SCIM Client 1.0.0", "Accept": SCIM_JSON, "Accept-Charset": "utf-8",
-             "Accept-Encoding": "gzip,deflate"},
+             "Accept-Encoding": "gzip,deflate", "Connection": "Keep-Alive"},
     write_content_type="application/scim+json; charset=utf-8", timeout_s=60.0, space_in_query="%20",
 )
 
-# idp-behaviour.md 2.1 [E1]: writes use Content-type application/scim+json; the User-Agent is
-# undocumented and one report says none was sent [J12 LOW], so none is sent. The timeout is not
-# documented; 60 s is our assumption (INF). Observed queries encode spaces as '+' [J1].
+# idp-behaviour.md 2.1 and 5 [E1][F1][F3][F4]: writes use Content-type application/scim+json; no
+# User-Agent (an nginx log shows none [F3][J12]); an ADSCIMVersion header, by which servers tell
+# Entra apart [F1][F2] (its value format is LOW: "5.0" as in a 2019 capture); no SCIM media type in
+# Accept (a server took Test Connection's GET for HTML [F4]), so httpx's `Accept: */*` goes. The
+# timeout is not documented; 60 s is our assumption (INF). Observed queries encode spaces as '+' [J1].
 ENTRA = ClientProfile(
-    name="entra", by="idp", headers={"Accept": SCIM_JSON}, write_content_type=SCIM_JSON, timeout_s=60.0,
+    name="entra", by="idp", headers={"ADSCIMVersion": "5.0"}, write_content_type=SCIM_JSON, timeout_s=60.0,
     space_in_query="+", drop_default_user_agent=True,
 )
 
@@ -87,6 +94,7 @@ class Exchange:
     elapsed_ms: float = 0.0
     failure: str | None = None  # a wire failure, in one plain sentence
     at: str = ""  # virtual time of sending
+    findings: list[str] = field(default_factory=list)  # what the recording noticed in the answer (a returned password)
 
     @property
     def ok(self) -> bool:
@@ -105,20 +113,40 @@ class Exchange:
         return {"by": self.by, "at": self.at,
                 "request": {"method": self.method, "url": self.url, "headers": self.request_headers, "body": self.request_body},
                 "response": {"status": self.status, "headers": self.response_headers, "body": self.response_body},
-                "elapsed_ms": round(self.elapsed_ms, 2), "failure": self.failure}
+                "elapsed_ms": round(self.elapsed_ms, 2), "failure": self.failure,
+                **({"findings": self.findings} if self.findings else {})}
 
 
-def redact(value: Any, secrets: tuple[str, ...] = ()) -> Any:
-    """A copy of a JSON value with every ``password`` member and every known secret string hidden."""
+def redact(value: Any, secrets: tuple[str, ...] = (), marker: str = REDACTED) -> Any:
+    """A copy of a JSON value with every ``password`` member (replaced by `marker`) and every known secret string hidden."""
     if isinstance(value, dict):
-        return {k: (REDACTED if k.lower() == "password" and v is not None else redact(v, secrets)) for k, v in value.items()}
+        return {k: (marker if _is_password(k, v) else redact(v, secrets, marker)) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact(v, secrets) for v in value]
+        return [redact(v, secrets, marker) for v in value]
     if isinstance(value, str):
         for secret in secrets:
             if secret and secret in value:
                 value = value.replace(secret, REDACTED)
     return value
+
+
+def _is_password(name: str, value: Any) -> bool:
+    return name.lower() == "password" and value not in (None, "")
+
+
+def returned_passwords(value: Any, where: str = "") -> list[str]:
+    """Where a JSON answer holds a password with a value: ["Resources[0].password"]."""
+    if isinstance(value, dict):
+        return [found for k, v in value.items()
+                for found in ([f"{where}.{k}".lstrip(".")] if _is_password(k, v) else returned_passwords(v, f"{where}.{k}"))]
+    if isinstance(value, list):
+        return [found for n, v in enumerate(value) for found in returned_passwords(v, f"{where}[{n}]")]
+    return []
+
+
+def _password_findings(body: Any) -> list[str]:
+    return [f"The target returned a password at {where}; SCIM never returns one (RFC 7643 section 4.1, "
+            "returned \"never\"). Its value is redacted here." for where in returned_passwords(body)]
 
 
 def _redact_headers(headers: dict[str, str], secrets: tuple[str, ...]) -> dict[str, str]:
@@ -178,11 +206,11 @@ class Transport:
         headers = dict(self.profile.headers)
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        headers.update(extra_headers or {})
         content = None
         if body is not None:
             headers["Content-Type"] = self.profile.write_content_type
             content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers.update(extra_headers or {})  # may name another Content-Type, as a client writing plain JSON does
         exchange = Exchange(self.profile.by, method, url, _redact_headers(headers, self._secrets),
                             redact(body, self._secrets), at=self.clock.iso())
         request = self._http.build_request(method, url, headers=headers, content=content)
@@ -199,7 +227,8 @@ class Transport:
             exchange.status = response.status_code
             exchange.response_headers = _redact_headers(dict(response.headers), self._secrets)
             body, problem = _decode(response)
-            exchange.response_body = redact(body, self._secrets)
+            exchange.response_body = redact(body, self._secrets, RETURNED_PASSWORD)
+            exchange.findings = _password_findings(body)
             if problem:
                 exchange.failure = problem
         exchange.elapsed_ms = (time.perf_counter() - started) * 1000

@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from simulator import ENTRA, EntraEngine
-from steps.judge import aliases, failed, idp_requests
+from simulator.entra import _flatten
+from simulator.scim import USER
+from steps.judge import aliases, failed, idp_requests, read
 
 UNITS = {"minute": "minutes", "minutes": "minutes", "hour": "hours", "hours": "hours", "day": "days", "days": "days"}
+# How a disable is written, as the scenarios name it -> (aadOptscim062020, boolean_form) [E2][F16].
+DISABLE_FORMS = {'Replace "False"': (False, "string"), "Replace false": (False, "boolean"),
+                 "replace false with the flag": (True, "string")}
+# Entra attributes a feature file changes -> Person fields; literals written to these go through directory.unique().
+CHANGEABLE = {"family name": "family_name", "given name": "given_name", "title": "title", "department": "department",
+              "work email": "email", "display name": "display_name"}
+UNIQUE_VALUES = {"work email"}
+
+
+@pytest.fixture
+def held_before() -> dict:
+    """Alias -> the target id of a user the target held before Entra provisioned it."""
+    return {}
+
+
+@pytest.fixture
+def on_demand() -> dict:
+    """Alias -> the provisioning-log entries of its last on-demand run."""
+    return {}
 
 
 def _entra(connect, directory, flag: bool, token: str | None = None, **options):
@@ -41,6 +63,23 @@ def entra_app_external_id(connect, directory):
     return _entra(connect, directory, flag=False, matching=("externalId",))
 
 
+@given(parsers.parse("an Entra app connected to the target {flag} the aadOptscim062020 flag, sending the manager in "
+                     "the {shape} shape"), target_fixture="entra")
+def entra_app_manager_shape(flag, shape, connect, directory):
+    return _entra(connect, directory, flag=flag == "with", manager_shape=shape)
+
+
+@given(parsers.parse("an Entra app connected to the target with the roles mapped as {mapping}"), target_fixture="entra")
+def entra_app_roles(mapping, connect, directory):
+    return _entra(connect, directory, flag=False, roles_mapping=mapping)
+
+
+@given(parsers.parse("an Entra app connected to the target that disables with {form}"), target_fixture="entra")
+def entra_app_disable_form(form, connect, directory):
+    flag, boolean_form = DISABLE_FORMS[form]
+    return _entra(connect, directory, flag=flag, boolean_form=boolean_form)
+
+
 @given("an Entra app whose secret token the target does not accept", target_fixture="entra")
 def entra_app_bad_token(connect, directory):
     return _entra(connect, directory, flag=False, token="scimulator-wrong-token-0000")
@@ -60,6 +99,23 @@ def entra_no_email(alias, people):
 @given(parsers.parse('"{alias}" is disabled in Entra'))
 def entra_disabled(alias, entra, people):
     people[alias].active = False
+
+
+@given(parsers.parse('"{alias}" has the app role "{role}" in Entra'))
+def entra_has_role(alias, role, people):
+    people[alias].roles.append(role)
+
+
+@given(parsers.parse('a user with the object id of "{alias}" as its externalId already exists in the target'))
+def existing_user_with_object_id(alias, directory, people, verify, held_before):
+    """The user an earlier provisioning, or the vendor's own import, left with Entra's object id [F7]."""
+    person = people.setdefault(alias, directory.add_person())
+    answer = verify.post("/Users", {"schemas": [USER], "userName": person.login, "externalId": person.id,
+                                    "active": True, "name": {"givenName": person.given_name,
+                                                             "familyName": person.family_name}})
+    if answer.status != 201 or not isinstance(answer.response_body, dict):
+        raise failed("Setting up: the target must accept a new user.", answer)
+    held_before[alias] = answer.response_body.get("id")
 
 
 @given(parsers.parse('the group "{alias}" with the members {members} is assigned to the Entra app'))
@@ -97,10 +153,81 @@ def time_passes(count, unit, entra):
 
 
 @when(parsers.parse('the Entra admin changes the {attribute} of "{alias}" to "{value}"'))
-def entra_change(attribute, alias, value, entra, people):
-    field = {"family name": "family_name", "given name": "given_name", "title": "title", "department": "department",
-             "work email": "email", "display name": "display_name"}[attribute]
-    entra.update_user(people[alias], **{field: value})
+def entra_change(attribute, alias, value, entra, people, directory):
+    value = directory.unique(value) if attribute in UNIQUE_VALUES else value
+    entra.update_user(people[alias], **{CHANGEABLE[attribute]: value})
+
+
+@when(parsers.parse('the Entra admin changes the enterprise attributes of "{alias}"'))
+def entra_change_enterprise(alias, entra, people):
+    """New department, employee number, cost center, organization and division; the employee number
+    stays unique to the run (it extends the directory's own)."""
+    person = people[alias]
+    entra.update_user(person, department="Field Operations", employee_number=f"{person.employee_number}7",
+                      cost_center="CC-7070", organization="Woodgrove", division="Research")
+
+
+@when(parsers.parse('the Entra admin changes the userPrincipalName of "{alias}"'))
+def entra_rename_upn(alias, entra, people, former_logins):
+    person = people[alias]
+    former_logins[alias] = person.login
+    local, domain = person.login.split("@", 1)
+    entra.update_user(person, login=f"{local}.renamed@{domain}")
+
+
+@when(parsers.parse('the Entra admin makes "{manager}" the manager of "{alias}"'))
+def entra_set_manager(manager, alias, entra, people):
+    entra.update_user(people[alias], manager_id=people[manager].id)
+
+
+@when(parsers.parse('the Entra admin removes the manager of "{alias}"'))
+def entra_remove_manager(alias, entra, people):
+    entra.update_user(people[alias], manager_id=None)
+
+
+@when(parsers.parse('the Entra admin gives "{alias}" the app role "{role}"'))
+def entra_give_role(alias, role, entra, people):
+    entra.update_user(people[alias], roles=[*people[alias].roles, role])
+
+
+@when(parsers.parse('the Entra admin takes the app role "{role}" from "{alias}"'))
+def entra_take_role(alias, role, entra, people):
+    entra.update_user(people[alias], roles=[r for r in people[alias].roles if r != role])
+
+
+@when(parsers.parse('the Entra admin permanently deletes "{alias}"'))
+def entra_hard_delete(alias, entra, people):
+    entra.hard_delete_user(people[alias])
+
+
+@when(parsers.parse('the Entra admin enables "{alias}"'))
+def entra_enable(alias, entra, people):
+    entra.enable_user(people[alias])
+
+
+@when(parsers.parse('the Entra admin provisions "{alias}" on demand'))
+def entra_provision_on_demand(alias, entra, people, on_demand):
+    on_demand[alias] = entra.provision_on_demand(people[alias])
+
+
+@when(parsers.parse('the Entra admin provisions the group "{alias}" on demand'))
+def entra_provision_group_on_demand(alias, entra, groups, on_demand):
+    on_demand[alias] = entra.provision_group_on_demand(groups[alias])
+
+
+@when(parsers.parse('the Entra admin unassigns the group "{alias}"'))
+def entra_unassign_group(alias, entra, groups):
+    entra.unassign_group(groups[alias])
+
+
+@when(parsers.parse('the Entra admin assigns the group "{alias}" again'))
+def entra_reassign_group(alias, entra, groups):
+    entra.assign_group(groups[alias])
+
+
+@when(parsers.parse('the Entra admin deletes the group "{alias}"'))
+def entra_delete_group(alias, entra, groups):
+    entra.delete_group(groups[alias])
 
 
 @when(parsers.parse('the Entra admin unassigns "{alias}"'))
@@ -176,6 +303,45 @@ def entra_next_cycle(count, unit, entra):
     expected = timedelta(**{UNITS[unit]: count})
     if entra.next_cycle - entra.clock.now() != expected:
         raise failed(f"Entra's next cycle should come {count} {unit} later; it comes at {entra.next_cycle}.")
+
+
+@then(parsers.parse('Entra\'s on-demand provisioning of "{alias}" succeeded'))
+def entra_on_demand_ok(alias, on_demand, exchanges):
+    entries = on_demand.get(alias) or []
+    failures = [entry for entry in entries if entry.status == "failure"]
+    if not entries or failures:
+        failing = [x for x in idp_requests(exchanges) if not x.ok]
+        raise failed(f"Entra's provision on demand of {alias} must succeed; its log shows "
+                     f"{failures[0].message if failures else 'nothing sent'}.", failing[0] if failing else None)
+
+
+@then(parsers.parse('Entra created "{alias}" only once'))
+def entra_created_once(alias, people, exchanges):
+    """A user Entra finds by its lookup is PATCHed, never POSTed again (a second POST means the lookup missed it)."""
+    posts = [x for x in idp_requests(exchanges, "POST", "/Users")
+             if isinstance(x.request_body, dict) and x.request_body.get("userName") == people[alias].login]
+    if len(posts) != 1:
+        raise failed(f"Entra should have created {alias} once and found it by its lookup after; it sent "
+                     f"{len(posts)} POSTs.", posts[-1] if posts else None)
+
+
+@then(parsers.parse('Entra linked "{alias}" to the user the target already held'))
+def entra_linked(alias, held_before, target_id_of, exchanges):
+    if target_id_of(alias) != held_before[alias]:
+        posts = idp_requests(exchanges, "POST", "/Users")
+        raise failed(f"Entra's lookup should have found the user the target held ({held_before[alias]}) and "
+                     f"linked {alias} to it; it linked {target_id_of(alias)}.", posts[-1] if posts else None)
+
+
+@then(parsers.parse('the target\'s user "{alias}" holds the attributes Entra sent'))
+def entra_attributes_held(alias, entra, people, verify, target_id_of):
+    """Every mapped attribute read back as Entra's comparison reads it (values stored as sent [E1])."""
+    user = _flatten(read(verify, f"/Users/{target_id_of(alias)}", f"The user {alias}"))
+    wanted = entra.user_attributes(people[alias])
+    wrong = {path: user.get(path) for path, value in wanted.items() if user.get(path) != value}
+    if wrong:
+        raise failed(f"The user {alias} must hold what Entra sent, {({p: wanted[p] for p in wrong})}; the target has "
+                     f"{wrong}.", verify.record[-1])
 
 
 @then(parsers.parse('Entra sent no DELETE for "{alias}"'))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from simulator import Transport
 from simulator.scim import eq_filter, list_problem, resources_of
 from simulator.transport import Exchange
@@ -31,6 +33,28 @@ def failed(expected: str, exchange: Exchange | None = None) -> ConformanceFailur
         answer = exchange.failure if exchange.status is None else f"{exchange.status} {show(exchange.response_body)}"
         lines.append(f"target answered: {answer}")
     return ConformanceFailure("\n".join(lines))
+
+
+class Blocked(pytest.skip.Exception):
+    """A scenario that could not reach the behaviour it is about: its setup needed something else.
+
+    The scenario is reported skipped, "blocked by" its cause, and does not count against a verdict;
+    the cause's judgement belongs to the scenarios about that capability.
+    """
+
+    def __init__(self, cause: str, detail: str):
+        super().__init__(f"Blocked by {cause}: {detail}", _use_item_location=True)
+        self.cause = cause
+        self.detail = detail
+
+
+def blocked(cause: str, sentence: str, exchange: Exchange | None = None) -> Blocked:
+    """For setup steps: `raise blocked("create-user", "The target did not create ...", answer)`.
+
+    `cause` is a short key a report groups by (create-user, create-group-with-members, filter-sw, ...);
+    the sentence and the exchange say what the target answered.
+    """
+    return Blocked(cause, str(failed(sentence, exchange)))
 
 
 def aliases(text: str) -> list[str]:

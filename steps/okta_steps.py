@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from simulator import OKTA, OktaEngine
@@ -9,6 +10,16 @@ from simulator.scim import USER
 from steps.judge import aliases, failed, idp_requests
 
 FLAVOURS = {"OIN": "oin", "AIW": "aiw"}
+# Gherkin name -> (Person field, whether a server may keep the value unique, so it is made unique to the run).
+PROFILE_FIELDS = {"given name": ("given_name", False), "email": ("email", True), "department": ("department", False),
+                  "cost center": ("cost_center", False), "employee number": ("employee_number", True),
+                  "organization": ("organization", False), "division": ("division", False)}
+
+
+@pytest.fixture
+def reassigned() -> dict:
+    """Alias -> (the target id Okta had linked, how many exchanges came before the reassignment)."""
+    return {}
 
 
 # --- given -----------------------------------------------------------------------------------------
@@ -16,6 +27,21 @@ FLAVOURS = {"OIN": "oin", "AIW": "aiw"}
 @given(parsers.parse("an Okta {flavour} app connected to the target"), target_fixture="okta")
 def okta_app(flavour, connect, directory):
     return OktaEngine(connect(OKTA), directory, flavour=FLAVOURS[flavour])
+
+
+@given(parsers.parse("an Okta {flavour} app with the enterprise attributes mapped"), target_fixture="okta")
+def okta_app_with_enterprise_attributes(flavour, connect, directory):
+    return OktaEngine(connect(OKTA), directory, flavour=FLAVOURS[flavour], enterprise_attributes=True)
+
+
+@given(parsers.parse('an Okta OIN app whose lookups encode spaces as "{space}"'), target_fixture="okta")
+def okta_app_encoding_spaces(space, connect, directory):
+    return OktaEngine(connect(OKTA), directory, query_space=space)
+
+
+@given(parsers.parse("an Okta {flavour} app whose group creates carry the members"), target_fixture="okta")
+def okta_app_creating_groups_with_members(flavour, connect, directory):
+    return OktaEngine(connect(OKTA), directory, flavour=FLAVOURS[flavour], group_create_members=True)
 
 
 @given("an Okta app connected to the target", target_fixture="okta")
@@ -73,6 +99,33 @@ def okta_change_family_name(alias, name, okta, people):
     okta.push_profile(people[alias])
 
 
+@when(parsers.re(r'the Okta admin changes the (?P<field>given name|email|department|cost center|employee number|'
+                 r'organization|division) of "(?P<alias>[^"]+)" to "(?P<value>[^"]*)"'))
+def okta_change_profile(field, alias, value, okta, people, directory):
+    """A profile change in Okta, pushed as GET + PUT; values a server may keep unique are made unique to the run."""
+    person = people[alias]
+    name, unique = PROFILE_FIELDS[field]
+    setattr(person, name, directory.unique(value) if unique else value)
+    if field == "given name":
+        person.display_name = f"{value} {person.family_name}"
+    okta.push_profile(person)
+
+
+@when(parsers.parse('the Okta admin changes the Okta username of "{alias}"'))
+def okta_rename(alias, okta, people, former_logins):
+    """A new login in Okta, still under the scenario's prefix: the old one with ".renamed" before the @."""
+    person = people[alias]
+    former_logins[alias] = person.login
+    local, domain = person.login.split("@", 1)
+    okta.rename(person, f"{local}.renamed@{domain}")
+
+
+@when(parsers.parse('the Okta admin assigns "{alias}" to the app again'))
+def okta_reassign(alias, okta, people, exchanges, reassigned):
+    reassigned[alias] = (okta.user_links.get(people[alias].id), len(exchanges))
+    okta.assign(people[alias])
+
+
 @when(parsers.parse('the Okta admin unassigns "{alias}" from the app'))
 def okta_unassign(alias, okta, people):
     okta.deactivate(people[alias], reason="unassigned")
@@ -127,7 +180,7 @@ def okta_empty_and_push_now(alias, okta, groups):
 
 
 @when(parsers.parse('the Okta admin renames the pushed group "{alias}" to "{name}"'))
-def okta_rename(alias, name, okta, groups, directory):
+def okta_rename_group(alias, name, okta, groups, directory):
     okta.rename_group(groups[alias], directory.prefix + name)
     groups[name] = groups[alias]
 
@@ -229,3 +282,37 @@ def okta_deleted_group(alias, exchanges):
     if not deletes or deletes[-1].status not in (200, 204):
         raise failed("Unlinking with 'Delete the group in the target app' sends a DELETE the target must accept (204).",
                      deletes[-1] if deletes else None)
+
+
+@then(parsers.parse('Okta linked "{alias}" again to the user it had created, without a POST'))
+def okta_relinked(alias, okta, people, exchanges, reassigned):
+    """A reassignment finds the deactivated user by its lookup and links it [O1]; a POST would be a duplicate."""
+    before, start = reassigned[alias]
+    posts = idp_requests(exchanges[start:], "POST", "/Users")
+    if posts:
+        raise failed(f"Reassigning {alias} must link the user the target holds; Okta's lookup missed it and it sent a "
+                     "create.", posts[0])
+    if okta.user_links.get(people[alias].id) != before:
+        raise failed(f"Reassigning {alias} must link the same target user {before}; Okta linked "
+                     f"{okta.user_links.get(people[alias].id)}.")
+
+
+@then(parsers.parse('Okta\'s lookup of "{alias}" encoded the spaces of its filter as "{space}"'))
+def okta_lookup_encoding(alias, space, people, exchanges):
+    local_part = people[alias].login.split("@")[0]
+    lookups = [x for x in idp_requests(exchanges, "GET", "/Users?filter=") if local_part in x.url]
+    lookup = lookups[0] if lookups else None
+    if lookup is None or f"filter=userName{space}eq{space}%22" not in lookup.url:
+        raise failed(f"The scenario sends Okta's lookup with spaces encoded as {space!r}.", lookup)
+
+
+@then(parsers.parse('Okta\'s DELETE of the group "{alias}" carried a Content-Type and no body, and the target accepted it'))
+def okta_delete_with_content_type(alias, exchanges):
+    """Okta's 2018 capture [F18]: the group DELETE carries the write Content-Type with an empty body; 204 answers it."""
+    deletes = idp_requests(exchanges, "DELETE", "/Groups/")
+    delete = deletes[-1] if deletes else None
+    if delete is None or "Content-Type" not in delete.request_headers or delete.request_body is not None:
+        raise failed("The scenario sends Okta's DELETE with its Content-Type and no body.", delete)
+    if delete.status not in (200, 204):
+        raise failed(f"The target must accept Okta's DELETE of {alias}, which carries a Content-Type and no body "
+                     "(answer 204).", delete)

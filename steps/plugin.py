@@ -3,6 +3,7 @@
     pytest steps                                   # against the bundled reference server
     pytest steps --scim-url URL --scim-token T     # against any SCIM endpoint (or SCIMULATOR_TOKEN)
     pytest steps -m okta                           # one client's scenarios (tags are markers)
+    pytest steps --scim-profile okta-oin           # a vendor's listing tests (steps/certification.py)
 
 With no URL, the session starts the reference server on an ephemeral loopback port with a fresh
 SQLite file (real HTTP). On a real target, every login and group name the suite creates starts
@@ -26,8 +27,9 @@ from simulator import VERIFY, Directory, Transport, VirtualClock
 from simulator.transport import ClientProfile, Exchange
 from steps.presets import PRESETS, Preset, skip_reason
 
-pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.protocol_steps",
-                  "steps.vendor_steps", "steps.reporting"]
+pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.user_checks",
+                  "steps.protocol_steps", "steps.vendor_steps", "steps.okta_spec_steps", "steps.gallery_steps",
+                  "steps.certification", "steps.reporting"]
 
 EXCHANGES = pytest.StashKey[list]()
 CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
@@ -35,7 +37,7 @@ WEIGHT_TAGS = ("must", "should")
 TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
               "quarantine", "escrow", "filter", "patch", "put", "pagination", "sorting", "attributes", "etag", "errors",
               "auth", "discovery", "spec_test", "bundled_only", "filter_beyond_eq", "bulk", "singlestore", "cockroachdb",
-              "cloudthinker")
+              "cloudthinker", "manager", "roles", "matching", "on_demand")
 
 
 @dataclass

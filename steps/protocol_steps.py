@@ -15,7 +15,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import OKTA, VERIFY, Transport
 from simulator.scim import GROUP, USER, list_problem, resources_of
-from steps.judge import aliases, failed
+from steps.judge import aliases, blocked, failed
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
@@ -31,6 +31,16 @@ def answers() -> list:
     return []
 
 
+def value_at(resource, path: str):
+    """The value at a dotted path; attribute names are case insensitive (RFC 7643 section 2.1)."""
+    node = resource
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = next((v for k, v in node.items() if k.lower() == part.lower()), None)
+    return node
+
+
 def expand(text: str, scenario_prefix: str, created_ids: dict) -> str:
     text = text.replace("{prefix}", scenario_prefix)
     return re.sub(r"\{id:([^}]+)\}", lambda m: created_ids.get(m.group(1).strip(), "no-such-id"), text)
@@ -44,7 +54,7 @@ def users_exist(names, verify, scenario_prefix, created_ids):
                                         "emails": [{"value": f"{scenario_prefix}{name}", "type": "work", "primary": True}],
                                         "active": True})
         if answer.status != 201 or not isinstance(answer.response_body, dict):
-            raise failed("Setting up: the target must create a user with POST /Users (201).", answer)
+            raise blocked("create-user", "Setting up: the target did not create a user with POST /Users (201).", answer)
         created_ids[name] = answer.response_body.get("id")
 
 
@@ -53,14 +63,21 @@ def group_exists(name, names, verify, scenario_prefix, created_ids):
     members = [{"value": created_ids[n]} for n in aliases(names)]
     answer = verify.post("/Groups", {"schemas": [GROUP], "displayName": f"{scenario_prefix}{name}", "members": members})
     if answer.status != 201 or not isinstance(answer.response_body, dict):
-        raise failed("Setting up: the target must create a group with POST /Groups (201).", answer)
+        raise blocked("create-group-with-members",
+                      "Setting up: the target did not create a group with members with POST /Groups (201).", answer)
     created_ids[name] = answer.response_body.get("id")
 
 
 @when(parsers.parse("the client sends {method} {path} with the body"))
-def send_with_body(method, path, docstring, verify, scenario_prefix, created_ids, answers):
+def send_with_body(method, path, docstring, verify, scenario_prefix, created_ids, answers, headers=None):
     body = json.loads(expand(docstring, scenario_prefix, created_ids))
-    answers.append(verify.request(method, expand(path, scenario_prefix, created_ids), body=body))
+    answers.append(verify.request(method, expand(path, scenario_prefix, created_ids), body=body, extra_headers=headers))
+
+
+@when(parsers.parse('the client sends {method} {path} with the Content-Type "{content_type}" and the body'))
+def send_with_content_type(method, path, content_type, docstring, verify, scenario_prefix, created_ids, answers):
+    """A write as a client that labels its JSON another way sends it (Okta's OIN test: application/json)."""
+    send_with_body(method, path, docstring, verify, scenario_prefix, created_ids, answers, {"Content-Type": content_type})
 
 
 @pytest.fixture
@@ -187,7 +204,7 @@ def list_start(start, answers):
 def lists_in_order(names, answers, scenario_prefix):
     answer = last(answers)
     expected = [f"{scenario_prefix}{n}" for n in aliases(names)]
-    actual = [r.get("userName") for r in resources_of(_list(answer))]
+    actual = [value_at(r, "userName") for r in resources_of(_list(answer))]
     if actual != expected:
         raise failed(f"The target must list {expected} in this order; it listed {actual}.", answer)
 
@@ -196,7 +213,7 @@ def lists_in_order(names, answers, scenario_prefix):
 def lists_users(names, answers, scenario_prefix):
     answer = last(answers)
     expected = {f"{scenario_prefix}{n}" for n in aliases(names)}
-    actual = {r.get("userName") for r in resources_of(_list(answer))}
+    actual = {value_at(r, "userName") for r in resources_of(_list(answer))}
     if actual != expected:
         raise failed(f"The target must list exactly {sorted(expected)}; it listed {sorted(actual)}.", answer)
 
@@ -209,15 +226,7 @@ def _resources(answer) -> list[dict]:
 
 
 def _has(resource: dict, path: str) -> bool:
-    node = resource
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return False
-        match = next((k for k in node if k.lower() == part.lower()), None)
-        if match is None:
-            return False
-        node = node[match]
-    return node not in (None, [], {})
+    return value_at(resource, path) not in (None, [], {})
 
 
 @then(parsers.parse('every resource in the answer has "{path}"'))
@@ -245,11 +254,29 @@ def has_header(header, answers):
 @then(parsers.parse('the answer\'s "{path}" is "{value}"'))
 def answer_value(path, value, answers, scenario_prefix):
     answer = last(answers)
-    node = answer.response_body
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
+    node = value_at(answer.response_body, path)
     if node != _typed(value.replace("{prefix}", scenario_prefix)):
         raise failed(f"The answer's {path} must be {value} (with its JSON type); it is {json.dumps(node)}.", answer)
+
+
+@then(parsers.parse('the answer\'s "{path}" is not "{value}"'))
+def answer_value_not(path, value, answers, scenario_prefix):
+    answer = last(answers)
+    node = value_at(answer.response_body, path)
+    if node == _typed(value.replace("{prefix}", scenario_prefix)):
+        raise failed(f"The answer's {path} must not be {value}.", answer)
+
+
+@then("the answer's Location header and meta.location both name the user it created")
+def location_names_the_created(answers):
+    answer = last(answers)
+    body = answer.response_body if isinstance(answer.response_body, dict) else {}
+    header = {k.lower(): v for k, v in answer.response_headers.items()}.get("location")
+    location = value_at(body, "meta.location")
+    where = f"/Users/{body.get('id')}"
+    if not header or not location or header != location or not header.rstrip("/").endswith(where):
+        raise failed(f"A create must name the new resource's URI, ending in {where}, in the Location header and in "
+                     f"meta.location (RFC 7644 section 3.3); Location is {header!r}, meta.location {location!r}.", answer)
 
 
 def _typed(value: str):
@@ -295,3 +322,124 @@ def remember_id(name, answers, created_ids):
     if not isinstance(answer.response_body, dict) or not answer.response_body.get("id"):
         raise failed("The answer must carry the resource with its id.", answer)
     created_ids[name] = answer.response_body["id"]
+
+
+@given(parsers.parse('the target says in /ServiceProviderConfig that it supports {capability}'))
+def advertises(capability, verify):
+    """Scenarios about an optional capability (etag, bulk, ...) run only where the target says it has it.
+
+    RFC 7643 section 5: a service provider states each one in /ServiceProviderConfig; neither Okta nor
+    Entra uses ETags or /Bulk, so a target that says "supported": false is skipped, with that reason.
+    """
+    answer = verify.get("/ServiceProviderConfig")
+    config = answer.response_body if answer.status == 200 and isinstance(answer.response_body, dict) else None
+    if config is None:
+        raise blocked("service-provider-config", "The target did not answer GET /ServiceProviderConfig with 200 and "
+                      f"a JSON object, so whether it supports {capability} is unknown.", answer)
+    member = next((v for k, v in config.items() if k.lower() == capability.lower()), None)
+    if not (isinstance(member, dict) and member.get("supported") is True):
+        pytest.skip(f"The target's /ServiceProviderConfig says {capability}.supported is "
+                    f"{json.dumps(member.get('supported') if isinstance(member, dict) else None)}: not tested.")
+
+
+@given(parsers.parse('the target filters userName with "{operator}"'))
+def filters_with(operator, verify, scenario_prefix):
+    """A scenario about something else that scopes its list with an operator the IdPs never send: blocked without it."""
+    answer = verify.get("/Users", [("filter", f'userName {operator} "{scenario_prefix}"'), ("count", "1")])
+    if answer.status != 200 or list_problem(answer.response_body):
+        raise blocked(f"filter-{operator}", f'The target did not answer a filter with "{operator}" with a ListResponse '
+                      "(neither Okta nor Entra sends one; this scenario uses it only to scope its list).", answer)
+
+
+@then(parsers.parse("the target never returned a password"))
+def never_returned_a_password(exchanges):
+    """RFC 7643 section 4.1: password is returned "never"; the recording notes any the target sent back."""
+    found = [(exchange, finding) for exchange in exchanges for finding in exchange.findings if "password" in finding]
+    if found:
+        exchange, finding = found[0]
+        others = f" ({len(found) - 1} more answers did too)" if len(found) > 1 else ""
+        raise failed(f"{finding}{others}", exchange)
+
+
+@then(parsers.parse("the answer lists {low:d} to {high:d} resources of at least {total:d} in all"))
+def lists_a_page(low, high, total, answers):
+    """A page of a list the scenario does not own: the target may hold other users too."""
+    answer = last(answers)
+    body = _list(answer)
+    count = len(resources_of(body))
+    if not low <= count <= high or not isinstance(body["totalResults"], int) or body["totalResults"] < total:
+        raise failed(f"The target must list {low} to {high} resources with totalResults at least {total}; it listed "
+                     f"{count} with totalResults {body['totalResults']!r}.", answer)
+
+
+@then(parsers.parse("the answer lists no resources of at least {total:d} in all"))
+def lists_only_the_total(total, answers):
+    answer = last(answers)
+    body = _list(answer)
+    if resources_of(body) or not isinstance(body["totalResults"], int) or body["totalResults"] < total:
+        raise failed(f"The target must list no resources with totalResults at least {total}; it listed "
+                     f"{len(resources_of(body))} with totalResults {body['totalResults']!r}.", answer)
+
+
+MAX_PAGES = 60
+PAGES_WANTED = 8
+
+
+@when(parsers.parse("the client pages through GET {path}"), target_fixture="pages")
+def page_through(path, verify, answers):
+    """Read a whole list page by page, as Okta's import does, without a filter.
+
+    The page size is an eighth of totalResults (at least 2, at most 200), so that even a small list
+    takes several pages. A target may answer fewer than asked (RFC 7644 section 3.4.2.4): the next
+    page starts after what came. The walk stops at the end of the list, or after MAX_PAGES pages.
+    """
+    first = verify.get(path, [("count", "0")])
+    total = first.response_body.get("totalResults") if first.status == 200 and isinstance(first.response_body, dict) else None
+    if not isinstance(total, int):
+        raise failed("The target must answer a list with count=0 with its totalResults (RFC 7644 section 3.4.2.4).", first)
+    size, start, pages = min(max(2, -(-total // PAGES_WANTED)), 200), 1, []
+    while start <= total and len(pages) < MAX_PAGES:
+        page = verify.get(path, [("startIndex", str(start)), ("count", str(size))])
+        pages.append((start, size, page))
+        answers.append(page)
+        held = len(resources_of(_list(page)))
+        if held == 0:
+            break
+        start += held
+    return pages
+
+
+@then(parsers.parse("every page holds at most the count asked, echoes its startIndex and gives the same totalResults"))
+def pages_are_consistent(pages):
+    totals = set()
+    for start, size, page in pages:
+        body = _list(page)
+        held = len(resources_of(body))
+        if held > size:
+            raise failed(f"A page must hold at most the count asked ({size}); it held {held}.", page)
+        whole_list = start == 1 and held == body["totalResults"]  # not partial: startIndex is optional (3.4.2)
+        if body.get("startIndex") != start and not (whole_list and "startIndex" not in body):
+            raise failed(f"The page must echo startIndex {start}; it says {body.get('startIndex')!r}.", page)
+        if "itemsPerPage" in body and body["itemsPerPage"] != held:
+            raise failed(f"itemsPerPage must count the page's resources ({held}); it is {body['itemsPerPage']!r}.", page)
+        totals.add(body["totalResults"])
+        if len(totals) > 1:
+            raise failed(f"Every page must give the same totalResults; they gave {sorted(totals)}.", page)
+
+
+@then(parsers.parse("the pages together hold each of the users {names} exactly once"))
+def pages_hold_each_once(names, pages, scenario_prefix):
+    expected = [f"{scenario_prefix}{n}".lower() for n in aliases(names)]
+    seen = [str(value_at(r, "userName")).lower() for _, _, page in pages for r in resources_of(page.response_body)]
+    ids = [r.get("id") for _, _, page in pages for r in resources_of(page.response_body)]
+    last_page = pages[-1][2] if pages else None
+    repeated = sorted({i for i in ids if ids.count(i) > 1 and i is not None})
+    if repeated:
+        raise failed(f"Pages must not overlap: the ids {repeated[:5]} came on more than one page (an unstable order "
+                     "makes Okta's import miss users).", last_page)
+    missing = [name for name in expected if name not in seen]
+    if missing and len(pages) >= MAX_PAGES:
+        raise blocked("list-too-long", f"The scenario's users were not in the first {MAX_PAGES} pages of the list; "
+                      "the target holds too many users to page through here.", last_page)
+    if missing:
+        raise failed(f"Paging through the whole list must show every user once; {missing} never came.", last_page)

@@ -19,7 +19,8 @@ from reports.baseline import apply_baseline, read_baseline, write_baseline
 from reports.model import RunResult, ScenarioResult, StepResult
 from reports.writers import write_all
 from simulator.transport import TOOL_VERSION
-from steps.judge import ConformanceFailure
+from steps.certification import selected_profile
+from steps.judge import Blocked, ConformanceFailure
 from steps.plugin import EXCHANGES, TARGET, rendered_scenario
 
 RESULTS = pytest.StashKey[list]()
@@ -47,9 +48,22 @@ def _message(call: pytest.CallInfo) -> str | None:
         return str(error)
     if isinstance(error, AssertionError):
         return f"A check failed: {error}"
-    if call.excinfo.typename == "Skipped":
+    if isinstance(error, Blocked) or call.excinfo.typename == "Skipped":
         return str(getattr(error, "msg", error))
     return f"The scenario could not run: {type(error).__name__}: {error}"
+
+
+def _blocked_by(call: pytest.CallInfo) -> dict | None:
+    error = call.excinfo.value if call.excinfo is not None else None
+    return {"cause": error.cause, "detail": error.detail} if isinstance(error, Blocked) else None
+
+
+def _blocked_steps(item: pytest.Item, scenario: dict) -> list[StepResult]:
+    """A blocked scenario's steps: those that ran passed, the last one that ran was blocked, the rest never ran."""
+    ran = len(scenario.get("steps", []))
+    written = _scenario_of_unrun(item).get("steps") or scenario.get("steps", [])
+    return [StepResult(step["keyword"], step["name"], "passed" if n < ran - 1 else "blocked" if n == ran - 1 else "not run")
+            for n, step in enumerate(written)]
 
 
 def _steps(scenario: dict) -> list[StepResult]:
@@ -107,8 +121,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             message=_message(call),
             source=(scenario.get("description") or "").strip() or None,
             feature_file=feature.get("rel_filename"),
-            steps=_steps(scenario),
+            steps=_blocked_steps(item, scenario) if _blocked_by(call) else _steps(scenario),
             exchanges=[exchange.to_dict() for exchange in item.stash.get(EXCHANGES, [])],
+            blocked_by=_blocked_by(call),
         ))
 
 
@@ -122,7 +137,8 @@ def build_run(config: pytest.Config) -> RunResult:
         started_at=datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         duration_s=time.time() - started,
         scenarios=config.stash[RESULTS],
-        selection={"markers": config.getoption("-m") or None},
+        selection={"markers": config.getoption("-m") or None, "profile": selected_profile(config)},
+        certification_profile=selected_profile(config),
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from pytest_bdd import parsers, then
 
 from simulator.scim import ENTERPRISE
-from steps.judge import failed, find_users, read
+from steps.judge import aliases, failed, find_users, read
 
 # Person field -> the Enterprise User attribute it is sent as (RFC 7643 section 4.3).
 ENTERPRISE_FIELDS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
@@ -103,3 +103,29 @@ def user_gone(alias, verify, people, target_id_of):
     found, lookup = find_users(verify, people[alias].login)
     if found:
         raise failed(f"The deleted user {alias} must be absent from lookups.", lookup)
+
+
+@then(parsers.parse('a lookup of "{alias}" by userName finds its userName, first email and names as the IdP holds them'))
+def lookup_matches_the_idp(alias, verify, people):
+    """Okta's CRUD test step 4: the lookup's Resources[0] has the userName, emails[0].value and the names Okta sent."""
+    person = people[alias]
+    found, answer = find_users(verify, person.login)
+    first = found[0] if len(found) == 1 else {}
+    emails = first.get("emails") or [{}]
+    name = first.get("name") or {}
+    actual = (first.get("userName"), emails[0].get("value"), name.get("givenName"), name.get("familyName"))
+    expected = (person.login, person.email, person.given_name, person.family_name)
+    if actual != expected:
+        raise failed(f"A lookup of {alias} by userName must list one user with userName, emails[0].value, "
+                     f"name.givenName and name.familyName {expected}; the target lists {actual}.", answer)
+
+
+@then(parsers.parse('the target\'s user "{alias}" has the roles {roles}'))
+def has_roles(alias, roles, verify, target_id_of):
+    """Role values read back from `roles` (RFC 7643 section 4.1.2), each listed once or more, none missing."""
+    expected = set(aliases(roles))
+    user = _user(verify, target_id_of, alias)
+    actual = {role.get("value") for role in user.get("roles") or [] if isinstance(role, dict)}
+    if not expected <= actual:
+        raise failed(f"The user {alias} must have the roles {sorted(expected)}; the target has {sorted(actual)}.",
+                     verify.record[-1])

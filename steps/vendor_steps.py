@@ -14,7 +14,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import OKTA, VERIFY, OktaEngine
 from simulator.scim import USER
-from steps.judge import failed
+from steps.judge import blocked, failed
 
 
 @dataclass
@@ -132,8 +132,8 @@ def fill_to_limit(limit, vendor_admin, verify, scenario_prefix, fillers):
         created = [op for op in (answer.response_body or {}).get("Operations", []) if op.get("status") == "201"]
         fillers.extend(op["location"].rsplit("/", 1)[-1] for op in created)
         if answer.status != 200 or len(created) != len(answer.request_body["Operations"]):
-            raise failed(f"Setting up: the target should take {len(answer.request_body['Operations'])} users in one "
-                         "/Bulk.", answer)
+            raise blocked("bulk", f"Setting up: the target did not take {len(answer.request_body['Operations'])} users "
+                          "in one /Bulk.", answer)
 
 
 @then(parsers.parse('the SCIM configuration "{name}" is {state}'))

@@ -4,8 +4,9 @@ Each target is the reference server with one behaviour switched off, over real H
 against it through --scim-url, as a vendor would run it. Only the scenarios a breaker names run
 (the ones it must fail and the ones it must leave passing), which keeps each case to seconds.
 
-Breakers live by room: tests/broken_targets.py (the first ones), broken_okta.py, broken_entra.py
-and broken_protocol.py; each declares what the suite must say of it.
+Breakers live by room: tests/broken_targets.py (the first ones), broken_okta.py, broken_entra.py,
+broken_protocol.py and broken_certification.py (the vendors' listing tests); each declares what
+the suite must say of it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from scimulator.server import start_in_background
 from tests.suite_runner import run_suite
 
 TOKEN = "broken-target-token"
-MODULES = ("tests.broken_targets", "tests.broken_okta", "tests.broken_entra", "tests.broken_protocol")
+MODULES = ("tests.broken_targets", "tests.broken_okta", "tests.broken_entra", "tests.broken_protocol",
+           "tests.broken_certification")
 
 
 def all_breakers() -> dict:

@@ -42,7 +42,18 @@ def test_2_1_headers():
     create = stub.seen("POST")[0]
     assert create.headers["Content-Type"] == "application/scim+json"
     assert create.headers["Authorization"] == "Bearer stub-token"
-    assert "User-Agent" not in create.headers  # undocumented; reported absent [J12]
+    assert "User-Agent" not in create.headers  # reported absent [J12][F3]
+    assert create.headers["ADSCIMVersion"]  # servers tell Entra apart by it [F1][F2]
+    probe = stub.seen("GET")[0]
+    assert "scim" not in probe.headers.get("Accept", "")  # GETs carry no SCIM media type [F4]
+
+
+def test_5_patch_bodies_put_operations_before_schemas():
+    stub, engine, _, people = started()
+    engine.disable_user(people[0])
+    engine.advance(timedelta(minutes=40))
+    (disable,) = stub.seen("PATCH")
+    assert list(disable.body) == ["Operations", "schemas"]  # [E1][F5][F6]
 
 
 def test_2_1_filters_use_only_eq():
@@ -79,8 +90,9 @@ def test_2_3_a_miss_is_created_with_the_documented_body():
                          "givenName": person.given_name}, "roles": []}
     if person.title:
         expected["title"] = person.title
-    if person.department:
-        expected[ENTERPRISE] = {"department": person.department}
+    expected[ENTERPRISE] = {name: value for name, value in {
+        "department": person.department, "employeeNumber": person.employee_number, "costCenter": person.cost_center,
+        "organization": person.organization, "division": person.division}.items() if value is not None}
     assert create.body == expected
 
 
@@ -92,21 +104,26 @@ def test_2_3_a_hit_is_patched_with_only_what_differs():
                                      "name": {"givenName": person.given_name, "familyName": person.family_name,
                                               "formatted": f"{person.given_name} {person.family_name}"},
                                      "emails": [{"type": "work", "value": person.email}],
-                                     "title": person.title, ENTERPRISE: {"department": person.department}}
+                                     "title": person.title, ENTERPRISE: {
+                                         "department": person.department, "employeeNumber": person.employee_number,
+                                         "costCenter": person.cost_center, "organization": person.organization,
+                                         "division": person.division}}
     engine.assign_user(person)
     engine.start()
     assert not stub.seen("POST")
     (update,) = stub.seen("PATCH")
     assert update.path == "/Users/t1"
-    assert update.body == {"schemas": [PATCH_OP], "Operations": [
-        {"op": "Replace", "path": "displayName", "value": person.display_name}]}
+    assert update.body == {"Operations": [
+        {"op": "Replace", "path": "displayName", "value": person.display_name}], "schemas": [PATCH_OP]}
 
 
-def test_2_3_matching_on_external_id_as_an_option():
+def test_5_matching_on_external_id_looks_up_the_quoted_object_id():
     stub, engine, _, people = entra(matching=("externalId",))
     engine.assign_user(people[0])
     engine.start()
-    assert any(decoded_filter(r) == f'externalId eq "{people[0].mail_nickname}"' for r in stub.seen("GET"))
+    (lookup,) = [r for r in stub.seen("GET") if people[0].id in r.raw_query]
+    assert lookup.raw_query == f"filter=externalId+eq+%22{people[0].id}%22"  # [F7][F9]
+    assert stub.seen("POST")[0].body["externalId"] == people[0].id
 
 
 def test_2_3_disabled_users_are_never_provisioned():
@@ -378,3 +395,127 @@ def test_2_3_manager_is_read_first_then_added_with_a_ref():
     assert (add.method, add.path) == ("PATCH", f"/Users/{target}")
     assert add.body["Operations"] == [{"op": "Add", "path": "manager", "value": [
         {"$ref": f"http://stub.test/scim/v2/Users/{manager}", "value": manager}]}]
+
+
+@pytest.mark.parametrize("flag, collapsed", [(False, False), (True, True)])
+def test_5_enterprise_attributes_go_by_urn_paths_or_urn_keys(flag, collapsed):
+    stub, engine, _, people = started(flag)
+    mark = len(stub.requests)
+    engine.update_user(people[0], employee_number="4711", cost_center="CC-9", division="Labs")
+    engine.advance(timedelta(minutes=40))
+    (update,) = after(stub, mark, "PATCH")
+    if collapsed:
+        (operation,) = update.body["Operations"]
+        assert operation["op"] == "replace" and "path" not in operation
+        assert operation["value"][f"{ENTERPRISE}:employeeNumber"] == "4711"
+    else:
+        assert {"op": "Replace", "path": f"{ENTERPRISE}:costCenter", "value": "CC-9"} in update.body["Operations"]
+        assert {"op": "Replace", "path": f"{ENTERPRISE}:division", "value": "Labs"} in update.body["Operations"]
+
+
+@pytest.mark.parametrize("shape", ["documented", "field"])
+def test_5_manager_set_changed_and_removed_in_both_shapes(shape):
+    stub, engine, directory, people = entra(people=3, manager_shape=shape)
+    for person in people:
+        engine.assign_user(person)
+    engine.start()
+    first, second = engine.target_id_of(people[1]), engine.target_id_of(people[2])
+    sent = []
+    for manager_id in (people[1].id, people[2].id, None):
+        mark = len(stub.requests)
+        engine.update_user(people[0], manager_id=manager_id)
+        engine.advance(timedelta(minutes=40))
+        (change,) = after(stub, mark, "PATCH")
+        sent.append(change.body["Operations"][0])
+    if shape == "documented":
+        assert sent[1] == {"op": "Add", "path": "manager",
+                           "value": [{"$ref": f"http://stub.test/scim/v2/Users/{second}", "value": second}]}
+        path = "manager"
+    else:
+        path = f"{ENTERPRISE}:manager"
+        assert sent[:2] == [{"op": "Add", "path": path, "value": first}, {"op": "Add", "path": path, "value": second}]
+    assert sent[2] == {"op": "Replace", "path": path, "value": ""}
+
+
+def test_5_single_app_role_assignment_creates_one_primary_role():
+    stub, engine, _, people = entra(roles_mapping="SingleAppRoleAssignment")
+    people[0].roles = ["ADMIN"]
+    engine.assign_user(people[0])
+    engine.start()
+    assert stub.seen("POST")[0].body["roles"] == [{"primary": True, "type": "WindowsAzureActiveDirectoryRole",
+                                                   "value": "ADMIN"}]
+
+
+def test_5_complex_roles_are_created_then_only_ever_added():
+    stub, engine, _, people = entra(roles_mapping="AppRoleAssignmentsComplex")
+    people[0].roles = ["Reader"]
+    engine.assign_user(people[0])
+    engine.start()
+    assert stub.seen("POST")[0].body["roles"] == [{"primary": False, "type": "WindowsAzureActiveDirectoryRole",
+                                                   "displayName": "Reader", "value": "Reader"}]
+    mark = len(stub.requests)
+    engine.update_user(people[0], roles=["Writer"])  # Reader taken away, Writer given
+    engine.advance(timedelta(minutes=40))
+    (add,) = after(stub, mark, "PATCH")
+    (operation,) = add.body["Operations"]
+    assert (operation["op"], operation["path"]) == ("Add", "roles")
+    assert [(item["value"], item["displayName"], bool(item["id"])) for item in operation["value"]] == [
+        ("Writer", "Writer", True)]
+
+
+@pytest.mark.parametrize("form, value", [("string", "False"), ("boolean", False)])
+def test_5_disable_value_forms_without_the_flag(form, value):
+    stub, engine, _, people = started(boolean_form=form)
+    engine.disable_user(people[0])
+    engine.advance(timedelta(minutes=40))
+    assert stub.seen("PATCH")[0].body["Operations"] == [{"op": "Replace", "path": "active", "value": value}]
+
+
+def test_5_provision_on_demand_probes_looks_up_and_creates_in_the_flagless_dialect():
+    stub, engine, _, people = entra(flag=True)
+    engine.assign_user(people[0])
+    entries = engine.provision_on_demand(people[0])
+    probe, lookup, create = stub.requests
+    assert re.fullmatch(rf"filter=userName\+eq\+%22{GUID}%22", probe.raw_query)
+    assert decoded_filter(lookup) == f'userName eq "{people[0].login}"' and create.method == "POST"
+    assert [entry.action for entry in entries] == ["Create"]
+    engine.update_user(people[0], title="On demand", display_name="On Demand")
+    mark = len(stub.requests)
+    engine.provision_on_demand(people[0])
+    (update,) = after(stub, mark, "PATCH")
+    assert all(op["op"] in ("Add", "Replace") and "path" in op for op in update.body["Operations"])  # no flag [E2]
+    assert {"op": "Replace", "path": "displayName", "value": "On Demand"} in update.body["Operations"]
+    assert engine.flag
+
+
+def test_5_a_group_on_demand_brings_its_members_and_the_group():
+    stub, engine, directory, people = entra(flag=True)
+    group = directory.add_group("On demand", members=people[:2])
+    engine.assign_group(group)
+    engine.provision_group_on_demand(group)
+    assert [r.path for r in stub.seen("POST")] == ["/Users", "/Users", "/Groups"]
+    (add,) = [r for r in stub.seen("PATCH") if r.path.startswith("/Groups")]
+    assert add.body["Operations"][0]["op"] == "Add"
+
+
+def test_5_an_unassigned_group_is_deleted_and_created_again_on_reassignment():
+    stub, engine, _, people, group = group_started()
+    first = engine.target_id_of(group)
+    engine.unassign_group(group)
+    engine.advance(timedelta(minutes=40))
+    assert [r.path for r in stub.seen("DELETE")] == [f"/Groups/{first}"]
+    engine.assign_group(group)
+    engine.advance(timedelta(minutes=40))
+    assert [r.path for r in stub.seen("POST") if r.path == "/Groups"] == ["/Groups", "/Groups"]
+
+
+def test_5_a_reassigned_user_is_found_by_the_lookup_and_patched_active_without_a_post():
+    stub, engine, _, people = started()
+    engine.unassign_user(people[0])
+    engine.advance(timedelta(minutes=40))
+    stub.resources["Users"][engine.target_id_of(people[0])]["active"] = False  # the stub does not apply PATCHes
+    mark = len(stub.requests)
+    engine.assign_user(people[0])
+    engine.advance(timedelta(minutes=40))
+    assert [r.method for r in after(stub, mark)] == ["GET", "GET", "PATCH"]  # probe, lookup, PATCH
+    assert after(stub, mark, "PATCH")[0].body["Operations"] == [{"op": "Replace", "path": "active", "value": "True"}]

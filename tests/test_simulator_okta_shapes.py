@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from simulator import OKTA, Directory, OktaEngine, VirtualClock
-from simulator.scim import GROUP, PATCH_OP, USER
+from simulator.okta import ENTERPRISE_FIELDS
+from simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
 from tests.simulator_stub import StubTarget, decoded_filter
 
 
@@ -233,15 +234,37 @@ def test_1_8_rename_is_the_replace_of_id_and_display_name():
     assert stub.requests[-1].body["Operations"] == [{"op": "replace", "value": {"id": gid, "displayName": "New"}}]
 
 
-def test_1_8_aiw_group_push_is_lookup_post_get_put():
+def test_1_8_aiw_group_push_is_the_2022_capture_create_an_empty_put_then_a_put_with_the_members():
     stub, engine, directory, people = okta("aiw")
     engine.assign(people[0])
     group = directory.add_group("AIW", members=[people[0]])
     start = len(stub.requests)
     engine.push_group(group)
-    assert [(r.method, r.path.split("/")[1]) for r in stub.requests[start:]] == [
-        ("GET", "Groups"), ("POST", "Groups"), ("GET", "Groups"), ("PUT", "Groups")]
-    assert stub.requests[-1].body["members"] == [{"value": engine.user_links[people[0].id], "display": people[0].login}]
+    sent = stub.requests[start:]
+    assert [(r.method, r.path.split("/")[1]) for r in sent] == [
+        ("GET", "Groups"), ("POST", "Groups"), ("GET", "Groups"), ("PUT", "Groups"), ("GET", "Groups"), ("PUT", "Groups")]
+    gid = engine.group_links[group.id]
+    assert sent[1].body == {"schemas": [GROUP], "displayName": "AIW", "members": []}
+    assert sent[3].body == {"schemas": [GROUP], "id": gid, "displayName": "AIW", "members": []}
+    assert sent[5].body == {"schemas": [GROUP], "id": gid, "displayName": "AIW",
+                            "members": [{"value": engine.user_links[people[0].id], "display": people[0].login}]}
+
+
+@pytest.mark.parametrize("flavour", ["oin", "aiw"])
+def test_5_a_group_create_may_carry_the_members_and_then_sends_no_second_add(flavour):
+    stub, engine, directory, people = okta(flavour, group_create_members=True)
+    for person in people[:2]:
+        engine.assign(person)
+    group = directory.add_group("Carried", members=people[:2])
+    start = len(stub.requests)
+    engine.push_group(group)
+    members = [{"value": engine.user_links[p.id], "display": p.login} for p in people[:2]]
+    sent = stub.requests[start:]
+    assert sent[1].body == {"schemas": [GROUP], "displayName": "Carried", "members": members}
+    if flavour == "oin":
+        assert [r.method for r in sent] == ["GET", "POST", "PATCH"]  # the replace of id and displayName only
+    else:
+        assert [r.method for r in sent] == ["GET", "POST", "GET", "PUT"] and sent[-1].body["members"] == members
 
 
 @pytest.mark.parametrize("delete_in_target, sent", [(True, [("DELETE", "/Groups/id-1")]), (False, [])])
@@ -297,3 +320,82 @@ def test_1_10_a_429_is_rescheduled_after_retry_after_on_the_virtual_clock():
     assert len(stub.requests) == 1
     engine.advance(timedelta(seconds=1))
     assert task.status == "completed" and [r.method for r in stub.requests] == ["GET", "GET", "POST"]
+
+
+def test_5_the_full_header_set_of_the_2018_capture_and_a_delete_with_content_type_and_no_body():
+    stub, engine, directory, people = okta()
+    engine.assign(people[0])
+    group = directory.add_group("Headers", members=[people[0]])
+    engine.push_group(group)
+    engine.unlink_group(group, delete_in_target=True)
+    for received in stub.requests:
+        assert received.headers["Accept"] == "application/scim+json"
+        assert received.headers["Accept-Charset"] == "utf-8"
+        assert received.headers["User-Agent"] == "Okta SCIM Client 1.0.0"
+        assert received.headers["Connection"] == "Keep-Alive"
+        assert received.headers["Accept-Encoding"] == "gzip,deflate"
+        if received.method in ("POST", "PUT", "PATCH", "DELETE"):
+            assert received.headers["Content-Type"] == "application/scim+json; charset=utf-8"
+    delete = stub.requests[-1]
+    assert (delete.method, delete.body) == ("DELETE", None) and delete.headers.get("Content-Length", "0") == "0"
+
+
+@pytest.mark.parametrize("space, encoded", [("%20", "userName%20eq%20%22"), ("+", "userName+eq+%22")])
+def test_5_the_lookup_encodes_spaces_as_the_reference_or_as_the_2018_capture(space, encoded):
+    stub, engine, _, people = okta(query_space=space)
+    engine.assign(people[0])
+    login = people[0].login.replace("@", "%40").replace("+", "%2B")
+    assert stub.requests[0].raw_query == f"filter={encoded}{login}%22&startIndex=1&count=100"
+
+
+def test_1_3_mapped_enterprise_attributes_go_under_the_extension_urn_in_the_create_and_the_put():
+    stub, engine, _, people = okta(enterprise_attributes=True)
+    person = people[1]
+    engine.assign(person)
+    create = stub.requests[1].body
+    assert create["schemas"] == [USER, ENTERPRISE]
+    assert create[ENTERPRISE] == {name: getattr(person, field) for field, name in ENTERPRISE_FIELDS.items()
+                                  if getattr(person, field) is not None}
+    assert "department" not in create and "employeeNumber" not in create
+    person.cost_center = "CC-9999"
+    engine.push_profile(person)
+    put = stub.requests[-1]
+    assert put.method == "PUT" and put.body[ENTERPRISE]["costCenter"] == "CC-9999" and ENTERPRISE in put.body["schemas"]
+
+
+def test_1_3_without_the_mapping_no_enterprise_attribute_is_sent():
+    stub, engine, _, people = okta()
+    engine.assign(people[1])
+    assert ENTERPRISE not in stub.requests[1].body and stub.requests[1].body["schemas"] == [USER]
+
+
+def test_1_4_a_username_rename_is_get_then_put_with_the_new_username():
+    stub, engine, _, people = okta("aiw")
+    engine.assign(people[0])
+    engine.rename(people[0], "renamed@example.com")
+    get, put = stub.requests[-2:]
+    target = engine.user_links[people[0].id]
+    assert (get.method, put.method, put.path) == ("GET", "PUT", f"/Users/{target}")
+    assert put.body["userName"] == "renamed@example.com"
+
+
+@pytest.mark.parametrize("flavour, after_lookup", [
+    ("oin", [("GET", "user"), ("PUT", "user"), ("PATCH", "user")]),
+    ("aiw", [("GET", "user"), ("PUT", "user")])])
+def test_1_6_reassignment_after_unassignment_looks_up_links_and_activates_without_a_post(flavour, after_lookup):
+    stub, engine, _, people = okta(flavour)
+    engine.assign(people[0])
+    engine.deactivate(people[0], reason="unassigned")
+    target = engine.user_links[people[0].id]
+    stub.resources["Users"][target]["active"] = False
+    start = len(stub.requests)
+    assert engine.assign(people[0]).status == "completed"
+    sent = stub.requests[start:]
+    assert shape(sent[0])[:2] == ("GET", "/Users") and "filter=userName" in sent[0].raw_query
+    assert [(r.method, "user" if r.path == f"/Users/{target}" else r.path) for r in sent[1:]] == after_lookup
+    assert not any(r.method == "POST" for r in sent)
+    last = sent[-1]
+    if flavour == "oin":
+        assert last.body["Operations"] == [{"op": "replace", "value": {"active": True}}]
+    else:
+        assert last.body["active"] is True and last.body["userName"] == people[0].login

@@ -3,9 +3,11 @@ Feature: Entra's initial and incremental cycles
   Entra is not event-driven: an initial cycle provisions everything in scope, then incremental
   cycles every 40 minutes send only what changed since the watermark.
 
-  @must
+  @must @entra_la_1 @entra_la_8 @entra_la_11
   Scenario: The initial cycle creates the assigned users and groups, with their members
-    Source: idp-behaviour.md 2.3 and 2.7 [E1][E3].
+    Source: Microsoft Learn, the SCIM endpoint tutorial [E1] and "How application provisioning works" [E3]:
+    lookup, then POST /Users; groups created without members, then members added by PATCH; Microsoft's SCIM
+    Validation Logic App [ENTRA-LA], tests 1, 8 and 11.
 
     Given an Entra app connected to the target
     And "olga" is assigned to the Entra app
@@ -18,7 +20,8 @@ Feature: Entra's initial and incremental cycles
 
   @must
   Scenario: Nothing reaches the target before the next cycle, which comes 40 minutes later
-    Source: idp-behaviour.md 2.9 [E1][E10][E6]: cycles about every 40 minutes, a fixed interval.
+    Source: Microsoft Learn, the SCIM endpoint tutorial [E1] and "Known issues for provisioning" [E6]; a
+    Microsoft employee on Microsoft Q&A [E10]: cycles about every 40 minutes, a fixed interval.
 
     Given an Entra app connected to the target
     And "rita" is assigned to the Entra app
@@ -32,7 +35,7 @@ Feature: Entra's initial and incremental cycles
 
   @should
   Scenario: Users disabled in Entra are never provisioned
-    Source: idp-behaviour.md 2.3 [E3].
+    Source: Microsoft Learn, "How application provisioning works" [E3].
 
     Given an Entra app connected to the target
     And "tess" is assigned to the Entra app
@@ -40,9 +43,11 @@ Feature: Entra's initial and incremental cycles
     When Entra provisioning starts
     Then the target holds no user with the userName of "tess"
 
-  @must
+  @must @entra_la_2
   Scenario Outline: Incremental changes reach the target at the next cycle (<flag> the flag)
-    Source: idp-behaviour.md 2.4 [E1][E2]: per-attribute PATCH, or the collapsed form with the flag.
+    Source: Microsoft Learn, the SCIM endpoint tutorial [E1] and the SCIM compliance page [E2]: one PATCH
+    operation per attribute, or the collapsed form with the flag; Microsoft's SCIM Validation Logic App
+    [ENTRA-LA], test 2 (jobTitle). The new email is unique to the run: servers may keep emails unique.
 
     Given an Entra app connected to the target <flag> the aadOptscim062020 flag
     And "uma" is assigned to the Entra app

@@ -5,7 +5,8 @@ Feature: Quarantine and escrow
 
   @must @auth
   Scenario: A token the target does not accept is answered 401, which quarantines the job
-    Source: idp-behaviour.md 2.9 [E3][E4]; RFC 7644 section 3.12 (401).
+    Source: Microsoft Learn, "How application provisioning works" [E3] and the quarantine page [E4]: bad
+    credentials quarantine the job at once, and a quarantined job runs once a day; RFC 7644 section 3.12 (401).
 
     Given an Entra app whose secret token the target does not accept
     And "fay" is assigned to the Entra app
@@ -15,8 +16,9 @@ Feature: Quarantine and escrow
 
   @must @escrow
   Scenario: A create the target refuses with 409 is escrowed and retried after 6, 12 and 24 hours
-    Source: idp-behaviour.md 2.3 and 2.9 [E3][E4]: failures are retried with growing back-off; the
-    target must keep refusing the duplicate (RFC 7644 section 3.3, 409 uniqueness).
+    Source: Microsoft Learn, "How application provisioning works" [E3] and the quarantine page [E4]: failures
+    are escrowed and retried after 6, 12 and 24 hours; the target must keep refusing the duplicate (RFC 7644
+    section 3.3, 409 uniqueness).
 
     Given an Entra app matching users on externalId
     And a user with the userName of "gus" already exists in the target

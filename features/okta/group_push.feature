@@ -11,8 +11,9 @@ Feature: Okta Group Push
 
   @must
   Scenario: A pushed group is created with its provisioned members
-    Source: idp-behaviour.md 1.8 [O1][I5][I2]: lookup, POST with "members":[], the replace of id and
-    displayName, then a PATCH adding members (values without "type").
+    Source: Okta's SCIM 2.0 reference [O1]: lookup, POST with "members":[], then a PATCH adding members;
+    the replace of id and displayName first, as scimgateway#112 captured it [I5]; member values
+    without "type" (SCIM-SDK#419 [I2]).
 
     Given a group "Engineering" with the members "ann" and "ben"
     When the Okta admin pushes the group "Engineering"
@@ -22,7 +23,7 @@ Feature: Okta Group Push
 
   @must
   Scenario: Members are added and removed by PATCH
-    Source: idp-behaviour.md 1.8 [O1]: remove by members[value eq "..."] and add by path members.
+    Source: Okta's SCIM 2.0 reference [O1]: remove by members[value eq "..."] and add by path members.
 
     Given a group "Sales" with the members "ann" and "ben"
     And the group "Sales" is pushed
@@ -33,7 +34,8 @@ Feature: Okta Group Push
 
   @must
   Scenario: Push Now replaces the whole membership
-    Source: idp-behaviour.md 1.8 [O1][I3]: {"op":"replace","path":"members","value":[...]}.
+    Source: Okta's SCIM 2.0 reference [O1] and scim-for-keycloak#144 [I3]:
+    {"op":"replace","path":"members","value":[...]}.
 
     Given a group "Support" with the members "ann"
     And the group "Support" is pushed
@@ -44,7 +46,7 @@ Feature: Okta Group Push
 
   @must
   Scenario: Push Now of an empty group empties it in the target
-    Source: idp-behaviour.md 1.8 [I4]: Push Now on an empty group sends "value":[].
+    Source: SCIM-SDK#757 [I4]: Push Now on an empty group sends "value":[].
 
     Given a group "Interns" with the members "ann" and "cat"
     And the group "Interns" is pushed
@@ -54,7 +56,7 @@ Feature: Okta Group Push
 
   @must
   Scenario: A rename is the replace of id and displayName
-    Source: idp-behaviour.md 1.8 [O1][O13].
+    Source: Okta's SCIM 2.0 reference [O1]; the "Rename groups" setting, okta-developer-docs PR 1023 [O13].
 
     Given a group "Ops" with the members "ben"
     And the group "Ops" is pushed
@@ -64,9 +66,12 @@ Feature: Okta Group Push
     And the target holds no group named "Ops"
     And the target's group "Platform Ops" has exactly the members "ben"
 
-  @must
+  @must @put
   Scenario Outline: The AIW flavour pushes the whole group with PUT
-    Source: idp-behaviour.md 1.8 [I7][I11][I12][I14 LOW]: lookup, POST, GET, then PUT with all members.
+    Source: a 2022 capture of an Okta AIW app, SimpleIdServer#247 [I7]: POST with "members":[], at once a
+    PUT of {schemas, id, displayName, members:[]}, later a PUT with the members, where that server
+    failed by treating members as immutable; lightdash#15035 [I11] and ory/polis#3559 [I12]: a GET
+    before each PUT; RFC 7644 section 3.5.1 (PUT replaces the members).
 
     Given an Okta AIW app connected to the target
     And "dan" is assigned to the app and provisioned
@@ -80,3 +85,19 @@ Feature: Okta Group Push
     Examples:
       | group   |
       | Finance |
+
+  @must
+  Scenario: A Group Push whose create carries the members
+    Source: Okta's 2018 SCIM guide captured a group POST with its members [F18], and Bitwarden's server
+    (bitwarden/server PR 2139) reports Okta sending memberships in group POST and PUT [F19]; the
+    current reference shows "members":[] [O1]. RFC 7644 section 3.3: the created resource holds what
+    the POST carried. An OIN app sends no member PATCH after such a create, so members the target
+    dropped stay missing (INF); an AIW app's PUT right after the create would repair them.
+
+    Given an Okta OIN app whose group creates carry the members
+    And "fay" is assigned to the app and provisioned
+    And "gus" is assigned to the app and provisioned
+    And a group "Research" with the members "fay" and "gus"
+    When the Okta admin pushes the group "Research"
+    Then Okta shows no provisioning errors
+    And the target's group "Research" has exactly the members "fay" and "gus"

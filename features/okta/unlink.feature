@@ -10,10 +10,12 @@ Feature: Unlinking a pushed group, and pushing its name again
 
   @must
   Scenario: Leaving the group, then pushing the same name, is Okta's Conflict error
-    Source: idp-behaviour.md 1.8 [O7][O8][O9][I6][V2]: "Unable to update Group Push mapping target App
-    group X: Error while creating user group X: Conflict." RFC 7643 does not make displayName unique,
-    but Okta's documented outcome is this error, and Entra matches groups on displayName, which
-    "must be unique in the target" (2.7 [E1][E9]): a second group of the same name breaks both.
+    Source: Okta's help on Group Push [O7][O8][O9]; the error text from getsentry/sentry#88623 [I6]:
+    "Unable to update Group Push mapping target App group X: Error while creating user group X:
+    Conflict."; SingleStore's Okta configuration page [V2]. RFC 7643 does not make displayName unique,
+    but Okta's documented outcome is this error, and Entra matches groups on displayName, which "must
+    be unique in the target" (Microsoft's SCIM provisioning tutorial [E1]; a Microsoft employee [E9]):
+    a second group of the same name breaks both.
 
     Given a group "Design" with the members "ivy"
     And the group "Design" is pushed
@@ -24,7 +26,8 @@ Feature: Unlinking a pushed group, and pushing its name again
 
   @must
   Scenario: Deleting the group in the target app sends DELETE, and a later push succeeds
-    Source: idp-behaviour.md 1.8 [O1][O7]: DELETE /Groups/{id} answered 204.
+    Source: Okta's SCIM 2.0 reference [O1] and Okta's help on Group Push [O7]: DELETE /Groups/{id}
+    answered 204.
 
     Given a group "Legal" with the members "ivy"
     And the group "Legal" is pushed
@@ -34,3 +37,15 @@ Feature: Unlinking a pushed group, and pushing its name again
     When the Okta admin pushes the group "Legal" again
     Then Okta shows no provisioning errors
     And the target holds exactly one group named "Legal"
+
+  @must
+  Scenario: Okta's group DELETE carries a Content-Type and no body, and is accepted
+    Source: Okta's 2018 SCIM guide [F18]: DELETE /Groups/{id} carries "Content-Type: application/scim+json;
+    charset=utf-8" with an empty body; RFC 7644 section 3.6 (DELETE has no body; 204 answers it) and
+    RFC 9110 section 8.3 (a Content-Type on an empty message is not an error).
+
+    Given a group "Audit" with the members "ivy"
+    And the group "Audit" is pushed
+    When the Okta admin unlinks the pushed group "Audit" and deletes it in the target app
+    Then Okta's DELETE of the group "Audit" carried a Content-Type and no body, and the target accepted it
+    And the target holds no group named "Audit"

@@ -5,14 +5,14 @@ Feature: Errors and authentication
 
   @must @errors
   Scenario: A user that does not exist answers a SCIM 404
-    Source: RFC 7644 section 3.12; idp-behaviour.md 2.8 [E1].
+    Source: RFC 7644 section 3.12; Microsoft Learn, develop a SCIM endpoint [E1].
 
     When the client sends GET /Users/00000000-0000-4000-8000-000000000000
     Then the answer is a SCIM error 404
 
   @must @errors
   Scenario: A second user with the same userName is a 409 uniqueness
-    Source: RFC 7644 section 3.3 and 3.12; idp-behaviour.md 1.3 [O1].
+    Source: RFC 7644 section 3.3 and 3.12; Okta's SCIM 2.0 reference [O1].
 
     Given the target holds the users "dup@example.com"
     When the client sends POST /Users with the body
@@ -33,7 +33,7 @@ Feature: Errors and authentication
 
   @must @auth
   Scenario: A request without a token is refused with 401
-    Source: RFC 7644 section 2; idp-behaviour.md 2.9 [E4] (401 quarantines Entra at once).
+    Source: RFC 7644 section 2; Microsoft Learn, application provisioning in quarantine status [E4] (401 quarantines Entra at once).
 
     When the client sends GET /Users without a token
     Then the answer is a SCIM error 401

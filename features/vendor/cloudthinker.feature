@@ -5,7 +5,7 @@ Feature: CloudThinker's token rotation, workspace mappings and sync logs, on the
 
   @must
   Scenario: For 24 hours after a rotation both tokens are accepted, afterwards only the new one
-    Source: seeds/cloudthinker-set-up-scim-provisioning.md [V5]: "the old token stays valid for 24 more hours";
+    Source: CloudThinker's documentation, Set up SCIM provisioning [V5]: "the old token stays valid for 24 more hours";
     the server's clock is moved through the admin API, not slept.
 
     Given the vendor admin has created the SCIM configuration "rotating"
@@ -20,7 +20,7 @@ Feature: CloudThinker's token rotation, workspace mappings and sync logs, on the
 
   @must
   Scenario: Every SCIM write is in the sync log with its status
-    Source: seeds/cloudthinker-set-up-scim-provisioning.md [V5]: each log entry shows timestamp, action, resource and
+    Source: CloudThinker's documentation, Set up SCIM provisioning [V5]: each log entry shows timestamp, action, resource and
     status SUCCESS / SKIPPED / FAILED.
 
     Given the vendor admin has created the SCIM configuration "logged"
@@ -35,7 +35,7 @@ Feature: CloudThinker's token rotation, workspace mappings and sync logs, on the
 
   @must
   Scenario: A pushed group maps to a workspace and a role for its members
-    Source: seeds/cloudthinker-set-up-scim-provisioning.md [V5]: "Groups pushed from your IdP ... can be mapped to
+    Source: CloudThinker's documentation, Set up SCIM provisioning [V5]: "Groups pushed from your IdP ... can be mapped to
     specific workspaces and roles".
 
     Given the vendor admin has created the SCIM configuration "mapped"

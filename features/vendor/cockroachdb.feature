@@ -5,8 +5,8 @@ Feature: CockroachDB Cloud: Okta disables deprovisioned users and does not delet
 
   @must @deactivate_not_delete
   Scenario: An unassigned user stays in the target, disabled, for the admin to remove by hand
-    Source: seeds/cockroachdb-configure-scim-provisioning.md [V4]: "Okta disables deprovisioned users and does not
-    delete them"; idp-behaviour.md 1.5 [O1].
+    Source: CockroachDB Cloud's documentation, Configure SCIM provisioning [V4]: "Okta disables deprovisioned users and does not
+    delete them"; Okta's SCIM 2.0 reference [O1].
 
     Given an Okta app connected to the target
     And "quin" is assigned to the app and provisioned

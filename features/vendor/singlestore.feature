@@ -5,7 +5,7 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: Creating a SCIM configuration shows its secret once and deactivates the active one
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "The secret token is displayed only once";
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "The secret token is displayed only once";
     "Creating a new SCIM configuration deactivates the existing configuration."
 
     Given the vendor admin has created the SCIM configuration "first"
@@ -17,7 +17,7 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: Regenerating the secret invalidates the old one
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "Generating a new secret invalidates the existing secret token."
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "Generating a new secret invalidates the existing secret token."
 
     Given the vendor admin has created the SCIM configuration "main"
     When the vendor admin regenerates the secret of the SCIM configuration "main"
@@ -26,7 +26,7 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: Deactivating a configuration makes the IdP's calls fail with 401 and keeps the users
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "Deactivating ... does not remove users; it only
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "Deactivating ... does not remove users; it only
     prevents the synchronization".
 
     Given the vendor admin has created the SCIM configuration "okta"
@@ -38,7 +38,7 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: Activating a configuration deactivates the others and keeps the users
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "Activating an existing SCIM configuration deactivates
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "Activating an existing SCIM configuration deactivates
     other SCIM connections ... It does not remove users."
 
     Given the vendor admin has created the SCIM configuration "old"
@@ -52,7 +52,7 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: Removing a SCIM configuration deletes its users and teams
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "Once the SCIM configuration is removed, the associated
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "Once the SCIM configuration is removed, the associated
     users and teams are deleted".
 
     Given the vendor admin has created the SCIM configuration "doomed"
@@ -66,7 +66,7 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: A pushed group becomes a team whose members get the team's role
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "adding a group ... creates a corresponding team ...
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "adding a group ... creates a corresponding team ...
     The permissions configured for the team are then automatically granted to users added to the team."
 
     Given the vendor admin has created the SCIM configuration "teams"
@@ -79,9 +79,10 @@ Feature: SingleStore's SCIM configurations, teams and limits, on the reference s
 
   @must
   Scenario: The 1,001st user gets a clear SCIM error, never a silent drop
-    Source: seeds/singlestore-scim-user-provisioning.txt [V1]: "supports synchronizing up to 1000 users and 500 groups".
+    Source: SingleStore's documentation, SCIM user provisioning [V1]: "supports synchronizing up to 1000 users and 500 groups".
     (`scimulator serve --max-users 1000`, or --preset singlestore for the bundled server.)
 
-    Given the organization is limited to 1000 users, and already holds that many
+    Given the target says in /ServiceProviderConfig that it supports bulk
+    And the organization is limited to 1000 users, and already holds that many
     When the client creates one more user "one-too-many@example.com"
     Then that create is refused with a SCIM error 403 that names the limit of 1,000

@@ -1,0 +1,162 @@
+"""Certification profiles: the IdP vendors' own listing tests, and how a run's scenarios answer them.
+
+A profile lists the vendor's official tests by the vendor's own number and name, whether the vendor
+makes each one mandatory, and the tag that marks the scenarios judging it (``@oin_spec_3``,
+``@entra_la_17``). A test scimulator cannot run without the vendor's own tenant says why, in one
+sentence. ``assess`` turns the scenario results of a run into the per-test table and the profile's
+verdict: "ready" when no mandatory test failed and every runnable mandatory test passed; optional
+tests that fail are warnings.
+
+This module is data and plain functions over anything with ``id``, ``name``, ``tags``, ``outcome``
+and ``headline``: the pytest plugin selects scenarios with it, and every report writer reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OKTA_SPEC = "Okta SCIM 2.0 SPEC Test"
+OKTA_CRUD = "Okta SCIM 2.0 CRUD Test"
+ENTRA_LOGIC_APP = "SCIM Validation Logic App"
+
+OKTA_SPEC_SOURCE = ("Okta's SPEC test collection, Okta-SCIM-20-SPEC-Test.json (exported 2024-05-13) with "
+                    "Initial_Script_Spec.txt: https://developer.okta.com/standards/SCIM/SCIMFiles/Okta-SCIM-20-SPEC-Test.json")
+OKTA_CRUD_SOURCE = ("Okta's CRUD test collection, Okta-SCIM-20-CRUD-Test.json: "
+                    "https://developer.okta.com/standards/SCIM/SCIMFiles/Okta-SCIM-20-CRUD-Test.json")
+ENTRA_SOURCE = ("Microsoft's SCIM Validation Logic App, SCIM-Validation-Test-Overview.md: "
+                "https://github.com/AzureAD/SCIMReferenceCode/blob/master/Microsoft.SCIM.LogicAppValidationTemplate/"
+                "StandardLogicApp/SCIM-Validation-Test-Overview.md")
+
+OKTA_API_ONLY = "This step talks to Okta's own API (an Okta org and its API token), not to the SCIM server."
+ENTRA_OAUTH = ("It needs the vendor's OAuth 2.0 client-credentials token endpoint, which scimulator cannot "
+               "call until it speaks client credentials (issue 14).")
+ENTRA_FEDERATED = ("It exchanges a Microsoft Entra workload-identity token for the vendor's token, which needs a "
+                   "real Entra tenant and the vendor's federation setup.")
+
+
+@dataclass(frozen=True)
+class OfficialTest:
+    """One of a vendor's listing tests."""
+
+    suite: str
+    number: int
+    name: str  # as the vendor writes it
+    mandatory: bool
+    tag: str  # marks the scenarios that judge this test
+    source: str
+    not_runnable: str | None = None  # why scimulator cannot run it, in one sentence
+    condition: str | None = None  # when the vendor applies it (e.g. only when manager is mapped)
+
+
+@dataclass(frozen=True)
+class CertificationProfile:
+    name: str
+    title: str
+    tests: tuple[OfficialTest, ...]
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(test.tag for test in self.tests if not test.not_runnable)
+
+    @property
+    def mandatory_tags(self) -> frozenset[str]:
+        return frozenset(test.tag for test in self.tests if test.mandatory and not test.not_runnable)
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(test.source for test in self.tests))
+
+
+def _okta_spec() -> tuple[OfficialTest, ...]:
+    steps = ["Required Test: Test Users endpoint", "Required Test: Get Users/{{id}}",
+             "Required Test: Test invalid User by username", "Required Test: Test invalid User by ID",
+             "Required Test: Make sure random user doesn't exist", "Required Test: Create Okta user with realistic values",
+             "Required Test: Verify that user was created", "Required Test: Expect failure when recreating user with same values",
+             "Required Test: Username Case Sensitivity Check", "Optional Test: Verify Groups endpoint",
+             "Required Test: Check status 401", "Required Test: Check status 404"]
+    return tuple(OfficialTest(OKTA_SPEC, n, name, name.startswith("Required"), f"oin_spec_{n}", OKTA_SPEC_SOURCE)
+                 for n, name in enumerate(steps, start=1))
+
+
+def _okta_crud() -> tuple[OfficialTest, ...]:
+    steps = ["Check SCIM Apps instance in Okta", "Add new random user to Okta", "Assign user to SCIM App",
+             "Verify if user is created in SCIM App", "Update user firstname", "Verify firstname update in SCIM App",
+             "Deactivate user in Okta", "Verify if user is deactivated in SCIM App", "Reactivate user in okta",
+             "Assign user to SCIM App", "Verify if user is reactivated in SCIM App",
+             "Removes an assignment for a user in Okta", "Verify if user is deactivated in SCIM App"]
+    return tuple(OfficialTest(OKTA_CRUD, n, name, True, f"oin_crud_{n}", OKTA_CRUD_SOURCE,
+                              not_runnable=OKTA_API_ONLY if n <= 2 else None)
+                 for n, name in enumerate(steps, start=1))
+
+
+_MANAGER = "Mandatory only when the app maps manager; skipped by Microsoft otherwise."
+# number: (name, mandatory, why not runnable, condition), as in SCIM-Validation-Test-Overview.md.
+_LOGIC_APP = {
+    1: ("Create_User_Test", True, None, None), 2: ("Update_User_Test", True, None, None),
+    3: ("Disable_User_Test", True, None, None), 4: ("Delete_User_Test", False, None, None),
+    5: ("User_Update_Manager_Test", True, None, _MANAGER), 6: ("Restore_User_Test", True, None, None),
+    7: ("POD_User_Test", True, None, None), 8: ("Create_Group_Test", True, None, None),
+    9: ("Update_Group_Test", True, None, None), 10: ("Delete_Group_Test", False, None, None),
+    11: ("Group_Update_Add_Member_Test", True, None, None), 12: ("Group_Update_Remove_Member_Test", True, None, None),
+    13: ("POD_Group_Test", True, None, None), 14: ("Restore_Group_Test", False, None, None),
+    15: ("Schema_Discoverability_Test", True, None, None), 16: ("SCIM_Null_Update_Test", True, None, None),
+    17: ("SCIM_User_Create_Test", True, None, None), 18: ("SCIM_User_Update_Test", True, None, None),
+    19: ("SCIM_Group_Create_Test", True, None, None), 20: ("SCIM_Group_Update_Test", True, None, None),
+    21: ("Validate_Credentials_Test", True, ENTRA_OAUTH, "Either this test or Federated_Identity_Test must pass."),
+    22: ("Federated_Identity_Test", True, ENTRA_FEDERATED, "Either this test or Validate_Credentials_Test must pass."),
+    23: ("SCIM_User_Pagination_Test", True, None, None), 24: ("SCIM_Group_Pagination_Test", False, None, None),
+    25: ("SCIM_Update_Manager_Test", True, None, _MANAGER),
+}
+
+
+def _entra_logic_app() -> tuple[OfficialTest, ...]:
+    return tuple(OfficialTest(ENTRA_LOGIC_APP, n, name, mandatory, f"entra_la_{n}", ENTRA_SOURCE, why, condition)
+                 for n, (name, mandatory, why, condition) in _LOGIC_APP.items())
+
+
+PROFILES: dict[str, CertificationProfile] = {
+    "okta-oin": CertificationProfile("okta-oin", "Okta Integration Network: the SPEC and CRUD tests",
+                                     _okta_spec() + _okta_crud()),
+    "entra-gallery": CertificationProfile("entra-gallery", "Microsoft Entra app gallery: the SCIM Validation Logic App",
+                                          _entra_logic_app()),
+}
+
+OUTCOMES = ("passed", "failed", "warning", "not covered", "not runnable")
+
+
+def _judged(test: OfficialTest, scenarios: list) -> tuple[str, str | None]:
+    """The outcome of one official test from the scenarios carrying its tag, and why when it is not a pass."""
+    if test.not_runnable:
+        return "not runnable", test.not_runnable
+    if not scenarios:
+        return "not covered", "No scenario judges this test yet."
+    failures = [s for s in scenarios if s.outcome == "failed"]
+    if failures:
+        return ("failed" if test.mandatory else "warning"), f"{failures[0].name}: {failures[0].headline}"
+    unrun = [s for s in scenarios if s.outcome != "passed"]
+    if unrun:
+        return "not covered", f"{len(unrun)} of its {len(scenarios)} scenarios did not run: {unrun[0].headline or 'skipped'}"
+    return "passed", None
+
+
+def _verdict(rows: list[dict]) -> str:
+    mandatory = [row for row in rows if row["mandatory"] and row["outcome"] != "not runnable"]
+    if any(row["outcome"] == "failed" for row in mandatory):
+        return "not ready"
+    return "ready" if all(row["outcome"] == "passed" for row in mandatory) else "incomplete"
+
+
+def assess(profile_name: str, scenarios: list) -> dict:
+    """The certification section of a report: one row per official test, and the profile's verdict."""
+    profile = PROFILES[profile_name]
+    rows = []
+    for test in profile.tests:
+        judging = [s for s in scenarios if test.tag in s.tags]
+        outcome, reason = _judged(test, judging)
+        rows.append({"suite": test.suite, "number": test.number, "name": test.name, "mandatory": test.mandatory,
+                     "condition": test.condition, "tag": test.tag, "source": test.source,
+                     "scenarios": [s.id for s in judging], "scenario_names": [s.name for s in judging],
+                     "outcome": outcome, "reason": reason})
+    counts = {outcome: sum(1 for row in rows if row["outcome"] == outcome) for outcome in OUTCOMES}
+    return {"profile": profile.name, "title": profile.title, "verdict": _verdict(rows), "counts": counts,
+            "sources": profile.sources, "tests": rows}

@@ -1,0 +1,48 @@
+"""Certification profiles in pytest: ``--scim-profile okta-oin`` runs the scenarios that judge a vendor's listing tests.
+
+    pytest steps --scim-profile okta-oin        # Okta's SPEC and CRUD tests
+    pytest steps --scim-profile entra-gallery   # Microsoft's SCIM Validation Logic App
+
+Each official test has a tag (``@oin_spec_1``, ``@oin_crud_4``, ``@entra_la_15``; reports/certification.py);
+the tags are markers, so ``-m oin_spec_6`` works too. Under a profile, scenarios carrying none of its
+tags are deselected, and the reports carry the per-test table.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.certification import PROFILES
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("scimulator")
+    group.addoption("--scim-profile", default=None, metavar="NAME",
+                    help=f"a certification profile: run the scenarios judging its official tests ({', '.join(PROFILES)})")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for profile in PROFILES.values():
+        for test in profile.tests:
+            config.addinivalue_line("markers", f"{test.tag}: judges {test.suite} {test.number}, {test.name}")
+    name = config.getoption("--scim-profile")
+    if name and name not in PROFILES:
+        raise pytest.UsageError(f"--scim-profile takes {' or '.join(PROFILES)}, not {name}")
+
+
+def selected_profile(config: pytest.Config) -> str | None:
+    return config.getoption("--scim-profile", None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    name = selected_profile(config)
+    if not name:
+        return
+    wanted = set(PROFILES[name].tags)
+    kept, dropped = [], []
+    for item in items:
+        (kept if wanted & {marker.name for marker in item.iter_markers()} else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+

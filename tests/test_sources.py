@@ -1,0 +1,47 @@
+"""Every scenario names public documents a reader can follow, and the project's page lists them all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reports.sources import cited, page, unknown_keys
+
+ROOT = Path(__file__).resolve().parent.parent
+FEATURES = sorted((ROOT / "features").rglob("*.feature"))
+SCENARIO = re.compile(r"^\s*Scenario(?: Outline)?:\s*(.+)$")
+
+
+def scenarios_with_descriptions(path: Path) -> list[tuple[str, str]]:
+    """(scenario name, the text between its title and its first step) for every scenario of a feature file."""
+    out, name, text = [], None, []
+    for line in path.read_text().splitlines():
+        match = SCENARIO.match(line)
+        stripped = line.strip()
+        if match:
+            if name:
+                out.append((name, "\n".join(text)))
+            name, text = match.group(1), []
+        elif name and not re.match(r"^(Given|When|Then|And|But|Examples:|\||@|#|\"\"\")", stripped):
+            text.append(stripped)
+        elif name and stripped and not stripped.startswith("@"):
+            out.append((name, "\n".join(text)))
+            name, text = None, []
+    if name:
+        out.append((name, "\n".join(text)))
+    return out
+
+
+def test_the_sources_page_is_the_registry_rendered():
+    assert (ROOT / "docs" / "sources.md").read_text() == page(), "run: python -m reports.sources > docs/sources.md"
+
+
+@pytest.mark.parametrize("path", FEATURES, ids=[str(p.relative_to(ROOT / "features")) for p in FEATURES])
+def test_every_scenario_cites_public_documents_only(path):
+    for name, description in scenarios_with_descriptions(path):
+        assert "Source:" in description, f"{name}: no Source line"
+        assert not re.search(r"\b[\w-]+\.md\b", description), f"{name}: cites an internal file: {description}"
+        assert not unknown_keys(description), f"{name}: keys not in reports/sources.json: {unknown_keys(description)}"
+        assert cited(description), f"{name}: its Source line names no document a reader can follow"
