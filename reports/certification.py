@@ -29,7 +29,7 @@ ENTRA_SOURCE = ("Microsoft's SCIM Validation Logic App, SCIM-Validation-Test-Ove
 
 OKTA_API_ONLY = "This step talks to Okta's own API (an Okta org and its API token), not to the SCIM server."
 ENTRA_OAUTH = ("It needs the vendor's OAuth 2.0 client-credentials token endpoint, which scimulator cannot "
-               "call until it speaks client credentials (issue 14).")
+               "call yet: it does not speak client credentials.")
 ENTRA_FEDERATED = ("It exchanges a Microsoft Entra workload-identity token for the vendor's token, which needs a "
                    "real Entra tenant and the vendor's federation setup.")
 

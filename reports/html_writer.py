@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports.curl import curl_command
 from reports.model import RunResult, ScenarioResult
+from reports.sources import linked_html
 
 ORDER = {"failed": 0, "skipped": 1, "passed": 2}
 
@@ -35,6 +36,7 @@ def render(run: RunResult) -> str:
     environment = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]))
     environment.filters["pretty"] = _pretty
     environment.filters["curl"] = curl_command
+    environment.filters["cite"] = linked_html
     scenarios = sorted(run.scenarios, key=lambda s: (ORDER.get(s.outcome, 3), s.profile or "", s.feature, s.name))
     return environment.get_template("report.html.j2").render(
         run=run, summary=run.summary(), profiles=run.profiles(), scenarios=scenarios, certification=run.certification(),

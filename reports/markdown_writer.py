@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reports.model import RunResult
+from reports.sources import cited
 
 MAX_LISTED = 25
 
@@ -28,6 +29,9 @@ def render(run: RunResult) -> str:
             exchange = next((line for line in (scenario.message or "").splitlines() if line.startswith("exchange: ")), None)
             if exchange:
                 lines.append(f"  - `{exchange.removeprefix('exchange: ')}`")
+            documents = [f"[{d['key']}]({d['url']})" for d in cited(scenario.source) if d["url"]]
+            if documents:
+                lines.append(f"  - source: {', '.join(documents)}")
         if len(failures) > MAX_LISTED:
             lines.append(f"- … and {len(failures) - MAX_LISTED} more in report.html")
     lines += blocked_lines(run)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reports.sources import cited
+
 from reports.certification import PROFILES as CERTIFICATION_PROFILES, assess
 
 PROFILES = ("okta", "entra", "rfc7644", "vendor")
@@ -54,7 +56,7 @@ class ScenarioResult:
     def to_dict(self) -> dict:
         return {"id": self.id, "feature": self.feature, "name": self.name, "tags": self.tags, "outcome": self.outcome,
                 "duration_s": round(self.duration_s, 3), "message": self.message, "source": self.source,
-                "feature_file": self.feature_file, "weight": self.weight, "baseline": self.baseline,
+                "sources": cited(self.source), "feature_file": self.feature_file, "weight": self.weight, "baseline": self.baseline,
                 "steps": [{"keyword": s.keyword, "text": s.text, "outcome": s.outcome} for s in self.steps],
                 "exchanges": self.exchanges, **({"blocked_by": self.blocked_by} if self.blocked_by else {})}
 

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 REGISTRY = Path(__file__).resolve().parent / "sources.json"
 KEY = re.compile(r"\[([A-Z][A-Z0-9-]*\d*[A-Z0-9]*)((?:\s+(?:LOW|INF))?)\]")
 RFC_SECTION = re.compile(r"RFC (\d{4})(?:,? sections? ([\d.]+))?")
@@ -40,6 +42,25 @@ def cited(text: str | None) -> list[dict]:
         key = f"RFC {number}" + (f" section {section.rstrip('.')}" if section else "")
         found.setdefault(key, {"key": key, "title": key, "url": rfc_url(number, section)})
     return list(found.values())
+
+
+def linked_html(text: str | None) -> Markup:
+    """The Source text for report.html, every known key and RFC section a link to its document."""
+    documents = {entry["key"]: entry for entry in cited(text)}
+
+    def key_link(match: re.Match) -> str:
+        entry = documents.get(match.group(1))
+        if not entry or not entry["url"]:
+            return match.group(0)
+        return f'<a href="{escape(entry["url"])}" title="{escape(entry["title"])}">{match.group(0)}</a>'
+
+    def rfc_link(match: re.Match) -> str:
+        number, section = match.group(1), match.group(2)
+        return f'<a href="{escape(rfc_url(number, section))}">{match.group(0)}</a>'
+
+    html = str(escape(text or ""))
+    html = RFC_SECTION.sub(rfc_link, html)
+    return Markup(KEY.sub(key_link, html))
 
 
 def unknown_keys(text: str) -> list[str]:

@@ -11,6 +11,7 @@ import random
 import string
 import unicodedata
 import uuid
+import zlib
 from dataclasses import dataclass, field
 
 from faker import Faker
@@ -76,6 +77,9 @@ class Directory:
         self.people: dict[str, Person] = {}
         self.groups: dict[str, Group] = {}
         self._logins: set[str] = set()
+        # Phone numbers: a base of 8 digits drawn from the seed and prefix, then the person's number, so
+        # that no two people of one directory, nor (but for a 1 in 10^8 chance) of two, share one.
+        self._phone_base = zlib.crc32(f"{seed}/{prefix}".encode()) % 10**8
 
     # --- ids ------------------------------------------------------------------------------------
 
@@ -116,7 +120,7 @@ class Directory:
             cost_center=self._random.choice(["CC-1001", "CC-2040", "CC-3300"]),
             organization=self._random.choice(["Contoso", "Fabrikam", "Northwind"]),
             division=self._random.choice(["Cloud", "Devices", "Services"]),
-            phone=f"+1 555 {self._random.randrange(100, 1000)} {self._random.randrange(1000, 10000)}",
+            phone=f"+{self._phone_base:08d}{n:03d}",
         )
         for key, value in overrides.items():
             setattr(person, key, value)

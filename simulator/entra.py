@@ -633,7 +633,7 @@ class EntraEngine:
             found = resources_of(lookup.response_body)
             if found and found[0].get("id"):
                 state.target_id = found[0]["id"]
-                current = _flatten(found[0])
+                current = mapped_attributes(found[0])
                 wanted = self.user_attributes(person)
                 differing = {path: value for path, value in wanted.items() if current.get(path) != value}
                 if differing:
@@ -807,7 +807,7 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _flatten(resource: dict) -> dict[str, Any]:
+def mapped_attributes(resource: dict) -> dict[str, Any]:
     """A target's user read as the paths Entra maps, for the comparison after a match."""
     name = resource.get("name") if isinstance(resource.get("name"), dict) else {}
     emails = resource.get("emails") if isinstance(resource.get("emails"), list) else []

@@ -8,9 +8,9 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from simulator import ENTRA, EntraEngine
-from simulator.entra import _flatten
+from simulator.entra import mapped_attributes
 from simulator.scim import USER
-from steps.judge import aliases, failed, idp_requests, read
+from steps.judge import aliases, failed, held_in_target, idp_requests, read
 
 UNITS = {"minute": "minutes", "minutes": "minutes", "hour": "hours", "hours": "hours", "day": "days", "days": "days"}
 # How a disable is written, as the scenarios name it -> (aadOptscim062020, boolean_form) [E2][F16].
@@ -110,12 +110,10 @@ def entra_has_role(alias, role, people):
 def existing_user_with_object_id(alias, directory, people, verify, held_before):
     """The user an earlier provisioning, or the vendor's own import, left with Entra's object id [F7]."""
     person = people.setdefault(alias, directory.add_person())
-    answer = verify.post("/Users", {"schemas": [USER], "userName": person.login, "externalId": person.id,
-                                    "active": True, "name": {"givenName": person.given_name,
-                                                             "familyName": person.family_name}})
-    if answer.status != 201 or not isinstance(answer.response_body, dict):
-        raise failed("Setting up: the target must accept a new user.", answer)
-    held_before[alias] = answer.response_body.get("id")
+    created = held_in_target(verify, "/Users", {"schemas": [USER], "userName": person.login, "externalId": person.id,
+                                               "active": True, "name": {"givenName": person.given_name,
+                                                                        "familyName": person.family_name}})
+    held_before[alias] = created.get("id")
 
 
 @given(parsers.parse('the group "{alias}" with the members {members} is assigned to the Entra app'))
@@ -336,7 +334,7 @@ def entra_linked(alias, held_before, target_id_of, exchanges):
 @then(parsers.parse('the target\'s user "{alias}" holds the attributes Entra sent'))
 def entra_attributes_held(alias, entra, people, verify, target_id_of):
     """Every mapped attribute read back as Entra's comparison reads it (values stored as sent [E1])."""
-    user = _flatten(read(verify, f"/Users/{target_id_of(alias)}", f"The user {alias}"))
+    user = mapped_attributes(read(verify, f"/Users/{target_id_of(alias)}", f"The user {alias}"))
     wanted = entra.user_attributes(people[alias])
     wrong = {path: user.get(path) for path, value in wanted.items() if user.get(path) != value}
     if wrong:

@@ -87,3 +87,16 @@ def read(verify: Transport, path: str, what: str) -> dict:
 
 def idp_requests(exchanges: list[Exchange], method: str | None = None, path_part: str = "") -> list[Exchange]:
     return [x for x in exchanges if x.by == "idp" and (method is None or x.method == method) and path_part in x.url]
+
+
+def held_in_target(verify, endpoint: str, body: dict) -> dict:
+    """Setting up what the target already holds, with a plain SCIM create.
+
+    A target that refuses it leaves the scenario blocked, not failed: the scenario is about what the
+    IdP does with a resource it finds, and creates are judged by their own scenarios.
+    """
+    answer = verify.post(endpoint, body)
+    if answer.status != 201 or not isinstance(answer.response_body, dict):
+        cause = "create-user" if endpoint == "/Users" else "create-group"
+        raise blocked(cause, f"Setting up: the target did not create the resource with POST {endpoint} (201).", answer)
+    return answer.response_body

@@ -15,7 +15,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import OKTA, VERIFY, Transport
 from simulator.scim import GROUP, USER, list_problem, resources_of
-from steps.judge import aliases, blocked, failed
+from steps.judge import aliases, blocked, failed, held_in_target
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
@@ -49,13 +49,11 @@ def expand(text: str, scenario_prefix: str, created_ids: dict) -> str:
 @given(parsers.parse('the target holds the users {names}'))
 def users_exist(names, verify, scenario_prefix, created_ids):
     for name in aliases(names):
-        answer = verify.post("/Users", {"schemas": [USER], "userName": f"{scenario_prefix}{name}",
-                                        "name": {"givenName": name.split("@")[0].title(), "familyName": "Test"},
-                                        "emails": [{"value": f"{scenario_prefix}{name}", "type": "work", "primary": True}],
-                                        "active": True})
-        if answer.status != 201 or not isinstance(answer.response_body, dict):
-            raise blocked("create-user", "Setting up: the target did not create a user with POST /Users (201).", answer)
-        created_ids[name] = answer.response_body.get("id")
+        created = held_in_target(verify, "/Users", {
+            "schemas": [USER], "userName": f"{scenario_prefix}{name}",
+            "name": {"givenName": name.split("@")[0].title(), "familyName": "Test"},
+            "emails": [{"value": f"{scenario_prefix}{name}", "type": "work", "primary": True}], "active": True})
+        created_ids[name] = created.get("id")
 
 
 @given(parsers.parse('the target holds the group "{name}" with the members {names}'))

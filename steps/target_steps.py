@@ -6,7 +6,7 @@ import pytest
 from pytest_bdd import given, parsers, then
 
 from simulator.scim import GROUP, USER
-from steps.judge import aliases, failed, find_groups, find_users, read
+from steps.judge import aliases, failed, find_groups, find_users, held_in_target, read
 
 
 @pytest.fixture
@@ -31,25 +31,19 @@ def target_id_of(request, people, groups):
 @given(parsers.parse('a user with the userName of "{alias}" already exists in the target'))
 def existing_user(alias, directory, people, verify):
     person = people.setdefault(alias, directory.add_person())
-    answer = verify.post("/Users", {"schemas": [USER], "userName": person.login, "active": True,
-                                    "name": {"givenName": person.given_name, "familyName": person.family_name}})
-    if answer.status != 201:
-        raise failed("Setting up: the target must accept a new user.", answer)
+    held_in_target(verify, "/Users", {"schemas": [USER], "userName": person.login, "active": True,
+                                      "name": {"givenName": person.given_name, "familyName": person.family_name}})
 
 
 @given(parsers.parse('a user whose userName is that of "{alias}" in upper case already exists in the target'))
 def existing_user_upper(alias, directory, people, verify):
     person = people.setdefault(alias, directory.add_person())
-    answer = verify.post("/Users", {"schemas": [USER], "userName": person.login.upper(), "active": True})
-    if answer.status != 201:
-        raise failed("Setting up: the target must accept a new user.", answer)
+    held_in_target(verify, "/Users", {"schemas": [USER], "userName": person.login.upper(), "active": True})
 
 
 @given(parsers.parse('a group named "{alias}" already exists in the target'))
 def existing_group(alias, directory, verify):
-    answer = verify.post("/Groups", {"schemas": [GROUP], "displayName": directory.prefix + alias})
-    if answer.status != 201:
-        raise failed("Setting up: the target must accept a new group.", answer)
+    held_in_target(verify, "/Groups", {"schemas": [GROUP], "displayName": directory.prefix + alias})
 
 
 @then(parsers.parse('the target\'s user "{alias}" can still be read'))

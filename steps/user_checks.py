@@ -66,21 +66,23 @@ def _manager_id(user: dict) -> str | None:
     return manager or None
 
 
+def _one_user_found(verify, people, alias: str, active: bool, expectation: str) -> None:
+    found, answer = find_users(verify, people[alias].login)
+    if len(found) != 1 or found[0].get("active") is not active:
+        raise failed(f"{expectation}; it lists {[(r.get('id'), r.get('active')) for r in found]}.", answer)
+
+
 @then(parsers.parse('a lookup of "{alias}" by userName still finds it, inactive'))
 def lookup_finds_inactive(alias, verify, people):
     """Both IdPs look a user up before creating it; a lookup that hides inactive users makes them create a duplicate."""
-    found, answer = find_users(verify, people[alias].login)
-    if len(found) != 1 or found[0].get("active") is not False:
-        raise failed(f"A lookup of {alias} by userName must still find the inactive user (one resource, active "
-                     f"false); it lists {[(r.get('userName'), r.get('active')) for r in found]}.", answer)
+    _one_user_found(verify, people, alias, False,
+                    f"A lookup of {alias} by userName must still find the inactive user (one resource, active false)")
 
 
 @then(parsers.parse('the target holds exactly one user with the userName of "{alias}", and it is active'))
 def exactly_one_active(alias, verify, people):
-    found, answer = find_users(verify, people[alias].login)
-    if len(found) != 1 or found[0].get("active") is not True:
-        raise failed(f"The target must hold exactly one user {people[alias].login}, active; it lists "
-                     f"{[(r.get('id'), r.get('active')) for r in found]}.", answer)
+    _one_user_found(verify, people, alias, True,
+                    f"The target must hold exactly one user {people[alias].login}, active")
 
 
 @then(parsers.parse('the target holds "{alias}" under its new userName only'))

@@ -92,6 +92,13 @@ def created_user_without_schemas(call: Call):
 
 
 @breaker
+def user_read_without_names(call: Call):
+    """GET /Users/{id} leaves out "name" (Okta's SPEC steps 2 and 7 read name.givenName and name.familyName)."""
+    return _changed_json(call, _without("name"), lambda c, status, body: c.method == "GET" and status.startswith("200")
+                         and "/Users/" in c.path and "Resources" not in body)
+
+
+@breaker
 def no_groups_endpoint(call: Call):
     """GET /Groups answers 404 (Okta's optional SPEC step 10)."""
     if call.method == "GET" and call.path.endswith("/Groups"):
@@ -232,6 +239,7 @@ BREAKERS = {
                                                 must_pass=_spec(12)),
     "refuses_plain_json_in_spec_test": Broken(refuses_plain_json, must_fail=_spec(6, 8), must_pass=_spec(7)),
     "created_user_without_schemas": Broken(created_user_without_schemas, must_fail=_spec(6), must_pass=_spec(7)),
+    "user_read_without_names": Broken(user_read_without_names, must_fail=_spec(2, 7), must_pass=_spec(3)),
     "no_groups_endpoint": Broken(no_groups_endpoint, must_fail=_spec(10), must_pass=_spec(1)),
     "schemas_without_enterprise_user": Broken(schemas_without_enterprise_user, must_fail=_logic_app(15),
                                               must_pass=_logic_app(17)),

@@ -137,6 +137,18 @@ def takes_plus_literally(call: Call):
 
 
 @breaker
+def takes_only_plus_for_space(call: Call):
+    """A hand-written query decoder that knows only '+' for a space: every other escape is decoded, but
+    Okta's current `userName%20eq%20"x"` [O1] reaches the filter parser with "%20" in it."""
+    raw = call.environ.get("QUERY_STRING", "")
+    if call.method == "GET" and "%20" in raw:
+        pairs = (part.partition("=") for part in raw.split("&") if part)
+        return call.forward(query={unquote(name): unquote(value.replace("%20", "%2520").replace("+", " "))
+                                   for name, _, value in pairs})
+    return call.forward()
+
+
+@breaker
 def ignores_group_create_members(call: Call):
     """POST /Groups creates the group without the members the create carried."""
     if call.method == "POST" and call.path.endswith("/Groups"):
@@ -205,6 +217,10 @@ BREAKERS = {
     "takes_plus_literally": Broken(takes_plus_literally, must_fail=(
         "test_oktas_lookup_is_understood_with_spaces_encoded_as_space[+]",
     ), must_pass=("test_oktas_lookup_is_understood_with_spaces_encoded_as_space[%20]",)),
+    # No must_pass: the suite's own read-backs encode spaces as %20 too, so every scenario that reads back fails.
+    "takes_only_plus_for_space": Broken(takes_only_plus_for_space, must_fail=(
+        "test_oktas_lookup_is_understood_with_spaces_encoded_as_space[%20]",
+    )),
     "ignores_group_create_members": Broken(ignores_group_create_members, must_fail=(
         "test_a_group_push_whose_create_carries_the_members",
     ), must_pass=("test_a_pushed_group_is_created_with_its_provisioned_members",)),

@@ -13,7 +13,7 @@ import pytest
 from reference_server import ServerConfig
 from scimulator.server import start_in_background
 from simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
-from simulator.entra import WORK_EMAIL, _flatten
+from simulator.entra import WORK_EMAIL, mapped_attributes
 from simulator.scim import ENTERPRISE
 from simulator.readback import read_all
 
@@ -120,7 +120,7 @@ def test_entra_end_to_end_over_24_hours(target, flag):
         users, target_groups = target_state(http)
     assert set(users) == set(believed["users"])
     for target_id, expected in believed["users"].items():
-        actual = _flatten(users[target_id])
+        actual = mapped_attributes(users[target_id])
         assert {path: actual.get(path) for path in expected} == expected
         assert actual[WORK_EMAIL] == expected[WORK_EMAIL]
     assert set(target_groups) == set(believed["groups"])
