@@ -10,7 +10,8 @@ changes is wrong for Okta or Entra, so the suite must not fail it on any @must s
   the PATCH response need not carry the resource);
 - pages are capped at 50 resources, whatever count asks (RFC 7644 section 3.4.2.4);
 - filters: only ``eq`` comparisons, joined by ``and`` (Entra's documented operators are ``eq`` and
-  ``and``; Okta's only ``eq``); anything else is a 400 invalidFilter (RFC 7644 section 3.4.2.2);
+  ``and``; Okta's only ``eq``); anything else is a 400 invalidFilter (RFC 7644 section 3.4.2.2).
+  ``legal_eq_only`` takes one ``eq`` comparison and nothing else;
 - no ETags: no ETag header, no meta.version, and /ServiceProviderConfig says etag.supported false;
 - no /Bulk: /ServiceProviderConfig says bulk.supported false, and /Bulk answers 501;
 - no sorting: /ServiceProviderConfig says sort.supported false, and sortBy is ignored (RFC 7644
@@ -35,7 +36,8 @@ _VALUE = r'(?:"(?:[^"\\]|\\.)*"|true|false|null|-?\d+(?:\.\d+)?)'
 _ATTRIBUTE = r"[A-Za-z][\w$-]*(?::[\w.$-]+)*"
 _PATH = rf"{_ATTRIBUTE}(?:\[\s*{_ATTRIBUTE}\s+eq\s+{_VALUE}\s*\](?:\.{_ATTRIBUTE})?)?"
 _COMPARISON = rf"{_PATH}\s+eq\s+{_VALUE}"
-EQ_ONLY = re.compile(rf"\s*{_COMPARISON}(?:\s+and\s+{_COMPARISON})*\s*", re.IGNORECASE)
+EQ_AND = re.compile(rf"\s*{_COMPARISON}(?:\s+and\s+{_COMPARISON})*\s*", re.IGNORECASE)
+EQ_ONLY = re.compile(rf"\s*{_COMPARISON}\s*", re.IGNORECASE)  # one comparison: what Okta sends [O2]
 
 
 def _error(status: str, detail: str, scim_type: str | None = None):
@@ -59,8 +61,9 @@ def _resources(body) -> list[dict]:
 class LegalTarget:
     """The middleware; one instance per server, since it keeps which user holds which email."""
 
-    def __init__(self, app):
+    def __init__(self, app, filters: re.Pattern = EQ_AND):
         self.app = app
+        self.filters = filters
         self.email_holders: dict[str, str] = {}  # email (lower case) -> user id
 
     def __call__(self, environ, start_response):
@@ -74,8 +77,9 @@ class LegalTarget:
         call.environ.pop("HTTP_IF_NONE_MATCH", None)
         if call.path.rstrip("/").endswith("/Bulk"):
             return _error("501 NOT IMPLEMENTED", "This service does not support /Bulk.")
-        if call.method == "GET" and "filter" in call.query and not EQ_ONLY.fullmatch(call.query["filter"]):
-            return _error("400 BAD REQUEST", "Only eq comparisons, joined by and, are supported.", "invalidFilter")
+        if call.method == "GET" and "filter" in call.query and not self.filters.fullmatch(call.query["filter"]):
+            return _error("400 BAD REQUEST", "This filter is not supported: only eq comparisons"
+                          + (", joined by and." if self.filters is EQ_AND else "."), "invalidFilter")
         taken = self.email_taken(call) or self.value_taken(call)
         if taken:
             return _error("409 CONFLICT", f"{taken} belongs to another resource.", "uniqueness")
@@ -154,3 +158,8 @@ class LegalTarget:
 
 def legal(app) -> LegalTarget:
     return LegalTarget(app)
+
+
+def legal_eq_only(app) -> LegalTarget:
+    """The same target with one ``eq`` comparison per filter and nothing else, not even ``and``."""
+    return LegalTarget(app, filters=EQ_ONLY)

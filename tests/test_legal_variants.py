@@ -14,7 +14,7 @@ import pytest
 
 from reference_server import ServerConfig
 from scimulator.server import start_in_background
-from tests.legal_target import PAGE_CAP, legal
+from tests.legal_target import PAGE_CAP, legal, legal_eq_only
 from tests.test_run_command import scimulator_run
 
 TOKEN = "legal-variant-token"
@@ -86,3 +86,18 @@ def test_the_legal_target_does_what_it_says(tmp_path):
             assert http.post("/Bulk", json={}).status_code == 501
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("profile, idp", [("okta-oin", "okta"), ("entra-gallery", "entra")])
+def test_the_certification_profiles_are_ready_with_eq_alone(tmp_path, profile, idp):
+    """Unique emails, PATCH answered 204, pages of 50, no ETag, and filters of one eq comparison only."""
+    running = start_in_background(ServerConfig(db_path=str(tmp_path / "eq.db"), tokens=[TOKEN]), wrap=legal_eq_only)
+    try:
+        result = scimulator_run("--target", running.base_url, "--token", TOKEN, "--profile", profile,
+                                "--report-dir", str(tmp_path / "report"), cwd=tmp_path)
+    finally:
+        running.stop()
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert report["certification"]["verdict"] == "ready" and report["profiles"][idp]["verdict"] == "ready"
+    assert report["summary"]["failed"] == 0 and report["summary"]["passed"] > 20
