@@ -41,6 +41,7 @@ ROLE_TYPE = "WindowsAzureActiveDirectoryRole"
 ENTERPRISE_MAPPINGS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
                        "organization": "organization", "division": "division"}
 MANAGER_SHAPES = ("documented", "field")
+MANAGER_REMOVALS = ("replace_empty", "remove_filtered")
 ROLE_MAPPINGS = (None, "SingleAppRoleAssignment", "AppRoleAssignmentsComplex")
 BOOLEAN_FORMS = ("string", "boolean")
 FLAG = "aadOptscim062020"
@@ -124,7 +125,8 @@ class EntraEngine:
     def __init__(self, transport: Transport, directory: Directory, aad_opt_scim062020: bool = False,
                  matching: tuple[str, ...] = ("userName",), member_batch: int = 50, skip_out_of_scope_deletions: bool = False,
                  probe_each_cycle: bool = True, on_429: str = "retry_after", probe_service_provider_config: bool = False,
-                 manager_shape: str = "documented", roles_mapping: str | None = None, boolean_form: str = "string"):
+                 manager_shape: str = "documented", roles_mapping: str | None = None, boolean_form: str = "string",
+                 manager_removal: str = "replace_empty"):
         """Settings where the sources disagree (idp-behaviour.md marks them CONFLICT), or the admin chooses:
 
         - ``matching``: the attributes looked up, in matchingPriority order [E13]. With ``externalId``
@@ -132,6 +134,9 @@ class EntraEngine:
           [F7][F8]; otherwise it carries mailNickname, the default mapping [E1].
         - ``manager_shape``: ``"documented"`` (``path: manager`` with a ``[{"$ref","value"}]`` list [E1])
           or ``"field"`` (the enterprise-URN path with a plain id string, as captured [F5][F11]).
+        - ``manager_removal``: ``"replace_empty"`` (``Replace`` with ``""``, as Microsoft's Logic App removes it,
+          INF for the engine) or ``"remove_filtered"`` (``{"op":"remove","path":"manager[value eq \"<id>\"]"}``,
+          seen from Azure AD in the field [F24]).
         - ``roles_mapping``: ``None`` (``roles: []``), ``"SingleAppRoleAssignment"`` [F12] or
           ``"AppRoleAssignmentsComplex"`` [F13][F14].
         - ``boolean_form``: without the flag, ``active`` goes as ``"False"``/``"True"`` (``"string"``,
@@ -150,7 +155,10 @@ class EntraEngine:
         if manager_shape not in MANAGER_SHAPES or roles_mapping not in ROLE_MAPPINGS or boolean_form not in BOOLEAN_FORMS:
             raise ValueError(f"manager_shape is one of {MANAGER_SHAPES}, roles_mapping one of {ROLE_MAPPINGS}, "
                              f"boolean_form one of {BOOLEAN_FORMS}")
+        if manager_removal not in MANAGER_REMOVALS:
+            raise ValueError(f"manager_removal is one of {MANAGER_REMOVALS}")
         self.manager_shape, self.roles_mapping, self.boolean_form = manager_shape, roles_mapping, boolean_form
+        self.manager_removal = manager_removal
         self.on_429 = on_429
         self.probe_service_provider_config = probe_service_provider_config
         self._retry_next_cycle: set[str] = set()
@@ -591,17 +599,21 @@ class EntraEngine:
         read = self._send("GET", f"/Users/{state.target_id}")
         if read.status != 200:
             self._fail("Update", "User", person.id, state.target_id, read)
-        answer = self._send("PATCH", f"/Users/{state.target_id}", self._patch_body(self._manager_operation(manager_target)))
+        operation = self._manager_operation(manager_target, state.manager)
+        answer = self._send("PATCH", f"/Users/{state.target_id}", self._patch_body(operation))
         if not _written(answer):
             self._fail("Update", "User", person.id, state.target_id, answer)
         state.manager = manager_target
         self._record("Update", "User", person.id, state.target_id, answer)
 
-    def _manager_operation(self, manager_target: str | None) -> dict:
+    def _manager_operation(self, manager_target: str | None, previous: str | None) -> dict:
         """`Add` in the documented shape (`path: manager`, a $ref list [E1]) or the field shape (the
         enterprise-URN path, a plain id [F5][F11]); a removed manager is a `Replace` with an empty
-        value, as Microsoft's Logic App removes it (SCIM_Update_Manager_Test, INF for the engine)."""
+        value, as Microsoft's Logic App removes it (SCIM_Update_Manager_Test, INF for the engine), or a
+        `remove` through a value filter on the old manager's id [F24]."""
         path = "manager" if self.manager_shape == "documented" else f"{ENTERPRISE}:manager"
+        if manager_target is None and self.manager_removal == "remove_filtered":
+            return {"op": "remove", "path": f'manager[value eq "{previous}"]'}
         if manager_target is None:
             return {"op": self._op("Replace"), "path": path, "value": ""}
         value: Any = manager_target

@@ -69,6 +69,11 @@ def entra_app_manager_shape(flag, shape, connect, directory):
     return _entra(connect, directory, flag=flag == "with", manager_shape=shape)
 
 
+@given("an Entra app connected to the target that removes a manager through a value filter", target_fixture="entra")
+def entra_app_filtered_manager_removal(connect, directory):
+    return _entra(connect, directory, flag=False, manager_removal="remove_filtered")
+
+
 @given(parsers.parse("an Entra app connected to the target with the roles mapped as {mapping}"), target_fixture="entra")
 def entra_app_roles(mapping, connect, directory):
     return _entra(connect, directory, flag=False, roles_mapping=mapping)

@@ -84,6 +84,15 @@ def keeps_manager_on_removal(call: Call):
     return call.forward()
 
 
+@breaker
+def refuses_filtered_manager_removal(call: Call):
+    """A value filter on the single-valued manager is refused, as RFC 7644 defines filters on multi-valued
+    attributes only: Azure AD's `remove` of `manager[value eq "<id>"]` [F24] is answered 400."""
+    if call.method == "PATCH" and any(str(op.get("path") or "").lower().startswith("manager[") for op in _operations(call)):
+        return _error("400 BAD REQUEST", "'manager' is not multi-valued; it cannot take a [value filter].", "invalidPath")
+    return call.forward()
+
+
 def _is_roles(op: dict) -> bool:
     return str(op.get("path") or "").lower().startswith("roles")
 
@@ -170,6 +179,9 @@ BREAKERS = {
     "keeps_manager_on_removal": Broken(keeps_manager_on_removal, must_fail=(
         f"{MANAGER}[without-documented]", f"{MANAGER}[without-field]", f"{MANAGER}[with-field]",
     ), must_pass=("test_enterprise_attributes_reach_the_extension_flag_the_flag[without]",)),
+    "refuses_filtered_manager_removal": Broken(refuses_filtered_manager_removal, must_fail=(
+        "test_a_manager_removed_through_a_value_filter_on_its_id_is_gone",
+    ), must_pass=(f"{MANAGER}[without-documented]",)),
     "drops_roles": Broken(drops_roles, must_fail=(
         "test_singleapproleassignment_creates_the_user_with_its_role_as_the_primary_role",
         "test_approleassignmentscomplex_adds_a_new_role_and_keeps_the_one_taken_away",

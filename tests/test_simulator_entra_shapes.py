@@ -437,6 +437,22 @@ def test_5_manager_set_changed_and_removed_in_both_shapes(shape):
     assert sent[2] == {"op": "Replace", "path": path, "value": ""}
 
 
+def test_5_manager_removed_through_a_value_filter_on_the_old_id():
+    """[F24]: {"op":"remove","path":"manager[value eq \"<id>\"]"}, with the manager_removal setting."""
+    stub, engine, directory, people = entra(people=2, manager_removal="remove_filtered")
+    for person in people:
+        engine.assign_user(person)
+    engine.start()
+    engine.update_user(people[0], manager_id=people[1].id)
+    engine.advance(timedelta(minutes=40))
+    mark = len(stub.requests)
+    engine.update_user(people[0], manager_id=None)
+    engine.advance(timedelta(minutes=40))
+    (removal,) = after(stub, mark, "PATCH")
+    assert removal.body["Operations"] == [{"op": "remove",
+                                           "path": f'manager[value eq "{engine.target_id_of(people[1])}"]'}]
+
+
 def test_5_single_app_role_assignment_creates_one_primary_role():
     stub, engine, _, people = entra(roles_mapping="SingleAppRoleAssignment")
     people[0].roles = ["ADMIN"]

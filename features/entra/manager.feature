@@ -34,3 +34,20 @@ Feature: Entra's manager reference
       | without | documented |
       | without | field      |
       | with    | field      |
+
+  @should
+  Scenario: A manager removed through a value filter on its id is gone
+    Source: a field report of Azure AD removing a manager with {"op":"remove","path":"manager[value eq
+    \"<id>\"]"} [F24], a value filter on a single-valued attribute that RFC 7644 section 3.5.2.2 does not
+    define; one report only (LOW), so the scenario weighs @should.
+
+    Given an Entra app connected to the target that removes a manager through a value filter
+    And "lea" is assigned to the Entra app
+    And "max" is assigned to the Entra app
+    And Entra provisioning has started
+    When the Entra admin makes "max" the manager of "lea"
+    And 40 minutes pass
+    And the Entra admin removes the manager of "lea"
+    And 40 minutes pass
+    Then the Entra provisioning log shows no failures
+    And the target's user "lea" has no manager
