@@ -45,3 +45,21 @@ def test_every_scenario_cites_public_documents_only(path):
         assert not re.search(r"\b[\w-]+\.md\b", description), f"{name}: cites an internal file: {description}"
         assert not unknown_keys(description), f"{name}: keys not in reports/sources.json: {unknown_keys(description)}"
         assert cited(description), f"{name}: its Source line names no document a reader can follow"
+
+
+def test_the_report_links_each_key_and_rfc_section_to_its_document():
+    from reports.sources import linked_html
+
+    html = str(linked_html('Okta\'s reference [O1]; a weak one [I14 LOW]; RFC 7644 section 3.5.2; <b>"x"</b>'))
+    assert '<a href="https://developer.okta.com/docs/reference/scim/scim-20/"' in html and ">[O1]</a>" in html
+    assert "[I14 LOW]" in html and "I14 LOW]</a>" not in html  # no public address: named, not linked
+    assert '<a href="https://www.rfc-editor.org/rfc/rfc7644#section-3.5.2">RFC 7644 section 3.5.2</a>' in html
+    assert "<b>" not in html and "&lt;b&gt;" in html  # the rest of the text stays escaped
+
+
+def test_report_json_names_each_scenarios_documents():
+    from reports.model import ScenarioResult
+
+    scenario = ScenarioResult(id="x", feature="f", name="n", tags=["okta"], outcome="passed", duration_s=0.1,
+                              source="Source: Microsoft's SCIM tutorial [E1]; RFC 7643 section 4.1.")
+    assert [d["key"] for d in scenario.to_dict()["sources"]] == ["E1", "RFC 7643 section 4.1"]
