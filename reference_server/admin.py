@@ -21,11 +21,13 @@ from flask import Blueprint, jsonify, request
 
 from reference_server.auth import CHALLENGE, TokenVerifier
 from reference_server.errors import ScimError, bad_request, not_found
+from reference_server.limits import bounded_count, load_json
 from reference_server.schema import GROUP, RESOURCE_TYPES
 from reference_server.vendor import ROTATION_OVERLAP, ServerClock, VendorStore
 
 ADMIN_PREFIX = "/admin/v1"
 ROLES = ("Viewer", "Developer", "Admin", "Owner")
+MAX_CLOCK_ADVANCE = 10 * 366 * 24 * 3600  # ten years, far inside what a date can hold
 
 
 def admin_blueprint(vendor: VendorStore, service, clock: ServerClock, admin_tokens: list[str]) -> Blueprint:
@@ -39,7 +41,7 @@ def admin_blueprint(vendor: VendorStore, service, clock: ServerClock, admin_toke
                             headers=CHALLENGE)
 
     def body() -> dict:
-        data = request.get_json(silent=True)
+        data = load_json(request.get_data()) if request.get_data().strip() else None
         if not isinstance(data, dict):
             raise bad_request("invalidSyntax", "Send a JSON object.")
         return data
@@ -122,7 +124,7 @@ def admin_blueprint(vendor: VendorStore, service, clock: ServerClock, admin_toke
             if value is None:
                 service.limits.pop(kind, None)
             elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-                service.limits[kind] = value
+                service.limits[kind] = bounded_count(value, key)
             else:
                 raise bad_request("invalidValue", f"'{key}' is a number of 0 or more, or null for no limit.")
         return get_limits()
@@ -130,19 +132,21 @@ def admin_blueprint(vendor: VendorStore, service, clock: ServerClock, admin_toke
     @admin.get("/sync-logs")
     def sync_logs():
         limit = request.args.get("limit", "200")
-        if not limit.isdigit():
+        if not limit.isdigit() or len(limit) > 10:
             raise bad_request("invalidValue", "'limit' is a number.")
-        return jsonify(vendor.logs(int(limit)))
+        return jsonify(vendor.logs(bounded_count(int(limit), "limit")))
 
     @admin.post("/clock")
     def move_clock():
         seconds = body().get("advance_seconds")
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
-            raise bad_request("invalidValue", "'advance_seconds' is a positive number.")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_CLOCK_ADVANCE:
+            raise bad_request("invalidValue", f"'advance_seconds' is a positive number of at most {MAX_CLOCK_ADVANCE:,}.")
         try:
             clock.advance(timedelta(seconds=seconds))
         except PermissionError as error:
             raise ScimError(409, f"The clock cannot move: {error}.") from None
+        except ValueError as error:
+            raise bad_request("invalidValue", f"The clock cannot move: {error}.") from None
         return jsonify({"now": clock()})
 
     return admin

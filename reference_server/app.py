@@ -11,7 +11,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from reference_server.admin import ADMIN_PREFIX, admin_blueprint
@@ -20,11 +20,13 @@ from reference_server.bulk import run_bulk
 from reference_server.config import ServerConfig, utc_now
 from reference_server.discovery import resource_types, schemas, service_provider_config
 from reference_server.errors import ScimError, bad_request, not_found
+from reference_server.limits import load_json
+from reference_server.logs import limit_logging, log_unexpected
 from reference_server.projection import parse_attribute_list, project
 from reference_server.schema import BY_ENDPOINT, RESOURCE_TYPES, SCHEMAS, ResourceType
 from reference_server.service import ListQuery, ScimService, etag, to_resource
 from reference_server.storage import Storage, Stored
-from reference_server.sync_log import record_write
+from reference_server.sync_log import record_refusal
 from reference_server.vendor import ServerClock, VendorStore
 
 SCIM_JSON = "application/scim+json"
@@ -40,22 +42,36 @@ READ_ONLY_ENDPOINTS = {name.lower() for name in DISCOVERY}
 
 
 def scim_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
-    payload = "" if body is None else json.dumps(body, ensure_ascii=False)
-    response = Response(payload, status=status, content_type=f"{SCIM_JSON}; charset=utf-8")
+    response = Response(_encoded(body), status=status, content_type=f"{SCIM_JSON}; charset=utf-8")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _encoded(body: Any) -> bytes:
+    """UTF-8 JSON; text that UTF-8 cannot carry (a lone surrogate) is sent escaped rather than failing."""
+    if body is None:
+        return b""
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body).encode("ascii")
+
+
+def own_address(environ: dict) -> str:
+    """scheme://name[:port] from the server's own WSGI variables, which a client's headers do not set."""
+    scheme, name, port = environ["wsgi.url_scheme"], environ["SERVER_NAME"], str(environ.get("SERVER_PORT", ""))
+    default = {"http": "80", "https": "443"}.get(scheme)
+    host = f"[{name}]" if ":" in name else name
+    return f"{scheme}://{host}" if port in ("", default) else f"{scheme}://{host}:{port}"
 
 
 def error_response(error: ScimError) -> Response:
     return scim_response(error.body(), error.status, error.headers)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a JSON value")
-
-
 def create_app(config: ServerConfig) -> Flask:
+    limit_logging()
     app = Flask("reference_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_payload_bytes
     server_clock = ServerClock(movable=config.movable_clock)
@@ -69,8 +85,22 @@ def create_app(config: ServerConfig) -> Flask:
     if config.admin_tokens:
         app.register_blueprint(admin_blueprint(vendor, service, server_clock, config.admin_tokens))
 
+    def journal(conn, action: str, resource_type: str, resource_id: str) -> None:
+        """Inside a SCIM write's transaction: its sync-log line (writes made by the admin API are not SCIM writes)."""
+        if has_request_context() and g.get("scim_authenticated"):
+            vendor.record_committed(conn, action, resource_type, resource_id, g.get("scim_configuration"))
+
+    storage.journal = journal
+
+    trusted_hosts = {host.lower() for host in config.trusted_hosts}
+
     def base_url() -> str:
-        return request.host_url.rstrip("/") + PREFIX
+        """Where this server's resources live: a trusted Host, else the configured base URL, else its own address."""
+        if request.host.lower() in trusted_hosts:
+            return request.host_url.rstrip("/") + PREFIX
+        if config.base_url:
+            return config.base_url.rstrip("/")
+        return own_address(request.environ) + PREFIX
 
     def resource_response(stored: Stored, status: int = 200) -> Response:
         rtype = RESOURCE_TYPES[stored.type]
@@ -101,6 +131,7 @@ def create_app(config: ServerConfig) -> Flask:
             if refusal:
                 raise ScimError(401, refusal, headers=CHALLENGE)
             g.scim_configuration = configuration
+        g.scim_authenticated = True
         length = request.content_length
         if length is not None and length > config.max_payload_bytes:
             raise ScimError(413, f"The request body of {length} bytes is larger than this server's maximum of "
@@ -109,8 +140,14 @@ def create_app(config: ServerConfig) -> Flask:
 
     @app.after_request
     def log_writes(response: Response) -> Response:
-        if request.path.startswith(PREFIX + "/"):
-            record_write(vendor, request.method, request.path[len(PREFIX):], response, g.get("scim_configuration"))
+        """The sync log of an authenticated write that was refused (successes are logged in their own
+        transaction). Its failure is logged and never changes the answer."""
+        if not g.get("scim_authenticated") or not request.path.startswith(PREFIX + "/"):
+            return response
+        try:
+            record_refusal(vendor, request.method, request.path[len(PREFIX):], response, g.get("scim_configuration"))
+        except Exception:  # noqa: BLE001
+            log_unexpected(log, f"the sync log of {request.method} {request.path[:200]}")
         return response
 
     @app.errorhandler(ScimError)
@@ -133,17 +170,14 @@ def create_app(config: ServerConfig) -> Flask:
 
     @app.errorhandler(Exception)
     def on_unexpected(error: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log_unexpected(log, f"{request.method} {request.path[:200]}")
         return error_response(ScimError(500, "The server failed to process this request; the failure is logged."))
 
     def body() -> Any:
         raw = request.get_data(cache=True)
         if not raw.strip():
             raise bad_request("invalidSyntax", "The request body is empty; send a JSON object.")
-        try:
-            return json.loads(raw, parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise bad_request("invalidSyntax", f"The request body is not valid JSON: {error}.") from None
+        return load_json(raw)
 
     def rtype_for(endpoint: str) -> ResourceType:
         rtype = BY_ENDPOINT.get(endpoint.lower())

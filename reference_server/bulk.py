@@ -7,17 +7,22 @@ as RFC 7644 section 3.7.1 leaves to the server, and its response names the refer
 
 from __future__ import annotations
 
+import heapq
+import logging
 import re
 from typing import Any
 
 from reference_server.config import ServerConfig
 from reference_server.errors import ScimError, bad_request
+from reference_server.limits import MAX_BULK_CHAIN
+from reference_server.logs import log_unexpected
 from reference_server.schema import BY_ENDPOINT
 from reference_server.service import ScimService, etag, to_resource
 
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
 _REFERENCE = re.compile(r"^bulkId:(.+)$")
+log = logging.getLogger("reference_server")
 _PATH = re.compile(r"^/(?P<endpoint>[^/]+)(?:/(?P<id>[^/]+))?$")
 
 
@@ -53,6 +58,7 @@ def _resolve(value: Any, ids: dict[str, str]) -> Any:
 
 
 def run_bulk(service: ScimService, config: ServerConfig, body: Any, base_url: str) -> dict:
+    """Run every operation once, each as soon as the bulkIds it names exist; report each one's own status."""
     if not isinstance(body, dict) or not isinstance(body.get("Operations"), list):
         raise bad_request("invalidSyntax", "A bulk request needs an 'Operations' array.")
     if BULK_REQUEST not in (body.get("schemas") or []):
@@ -64,34 +70,69 @@ def run_bulk(service: ScimService, config: ServerConfig, body: Any, base_url: st
     fail_on_errors = body.get("failOnErrors")
     if fail_on_errors is not None and (isinstance(fail_on_errors, bool) or not isinstance(fail_on_errors, int)):
         raise bad_request("invalidValue", "'failOnErrors' must be an integer.")
-
-    ids: dict[str, str] = {}
-    results: dict[int, dict] = {}
-    pending = list(range(len(operations)))
-    errors = 0
-    while pending:
-        progressed = False
-        for index in list(pending):
-            operation = operations[index]
-            if _dependencies(operation) - set(ids):
-                continue
-            pending.remove(index)
-            progressed = True
-            result = _run_one(service, operation, ids, base_url)
-            results[index] = result
-            if int(result["status"]) >= 400:
-                errors += 1
-                if fail_on_errors and errors >= fail_on_errors:
-                    pending = []
-                    break
-        if not progressed:
-            for index in pending:
-                missing = sorted(_dependencies(operations[index]) - set(ids))
-                results[index] = _failure(operations[index], ScimError(
-                    409, f"bulkId '{missing[0]}' is never created by this request, or the references are circular.",
-                    "invalidValue"))
-            break
+    needs = [_dependencies(operation) for operation in operations]
+    defined = {str(op["bulkId"]): i for i, op in enumerate(operations) if isinstance(op, dict) and "bulkId" in op}
+    chain = _longest_chain(needs, defined)
+    if chain > MAX_BULK_CHAIN:
+        raise bad_request("invalidValue", f"The bulkId references chain {chain} operations one after another; "
+                                          f"this server follows at most {MAX_BULK_CHAIN}.")
+    results = _run_in_dependency_order(service, operations, needs, fail_on_errors, base_url)
     return {"schemas": [BULK_RESPONSE], "Operations": [results[i] for i in sorted(results)]}
+
+
+def _run_in_dependency_order(service: ScimService, operations: list, needs: list[set[str]],
+                             fail_on_errors: int | None, base_url: str) -> dict[int, dict]:
+    """Linear in the request: each operation waits on a counter of the bulkIds it still needs."""
+    ids: dict[str, str] = {}
+    unresolved = [len(need) for need in needs]
+    waiting: dict[str, list[int]] = {}
+    for index, need in enumerate(needs):
+        for bulk_id in need:
+            waiting.setdefault(bulk_id, []).append(index)
+    ready = [index for index, count in enumerate(unresolved) if count == 0]
+    heapq.heapify(ready)
+    results: dict[int, dict] = {}
+    errors = 0
+    while ready:
+        index = heapq.heappop(ready)
+        results[index] = result = _run_one(service, operations[index], ids, base_url)
+        if int(result["status"]) >= 400:
+            errors += 1
+            if fail_on_errors and errors >= fail_on_errors:
+                return results
+            continue
+        created = operations[index].get("bulkId") if result.get("method") == "POST" else None
+        for waiter in waiting.pop(str(created), []) if created is not None else []:
+            unresolved[waiter] -= 1
+            if unresolved[waiter] == 0:
+                heapq.heappush(ready, waiter)
+    for index in range(len(operations)):
+        if index not in results:
+            missing = sorted(needs[index] - set(ids))
+            results[index] = _failure(operations[index], ScimError(
+                409, f"bulkId '{missing[0]}' is never created by this request, or the references are circular.",
+                "invalidValue"))
+    return results
+
+
+def _longest_chain(needs: list[set[str]], defined: dict[str, int]) -> int:
+    """The longest run of operations each waiting on the previous one (cycles count once), without recursion."""
+    depth: dict[int, int] = {}
+    for start in range(len(needs)):
+        on_path: set[int] = set()
+        stack = [(start, False)]
+        while stack:
+            node, finished = stack.pop()
+            if finished:
+                on_path.discard(node)
+                depth[node] = 1 + max((depth.get(defined[b], 0) for b in needs[node] if b in defined), default=0)
+                continue
+            if node in depth or node in on_path:
+                continue
+            on_path.add(node)
+            stack.append((node, True))
+            stack.extend((defined[b], False) for b in needs[node] if b in defined)
+    return max(depth.values(), default=0)
 
 
 def _failure(operation: Any, error: ScimError) -> dict:
@@ -147,3 +188,6 @@ def _run_one(service: ScimService, operation: Any, ids: dict[str, str], base_url
         return out
     except ScimError as error:
         return _failure(operation, error)
+    except Exception:  # noqa: BLE001 - one operation's failure must not lose the others' answers
+        log_unexpected(log, "a /Bulk operation")
+        return _failure(operation, ScimError(500, "The server failed to process this operation; nothing of it was kept."))

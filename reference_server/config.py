@@ -35,3 +35,8 @@ class ServerConfig:
     # Documented vendor limits (SingleStore: 1,000 users and 500 groups); None means unlimited.
     max_users: int | None = None
     max_groups: int | None = None
+    # What Location and meta.location start with, e.g. "https://scim.example.com/scim/v2". Unset, they name
+    # the address the server itself answers on (never the client's Host header, which anyone can set).
+    base_url: str | None = None
+    # Host header values (host or host:port) that may name the server in Location instead of base_url.
+    trusted_hosts: list[str] = field(default_factory=list)

@@ -12,6 +12,7 @@ no resource would be compared) and returns a predicate over resources in their J
 from __future__ import annotations
 
 import json
+import math
 import operator
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
 from reference_server.errors import ScimError, bad_request
+from reference_server.limits import MAX_FILTER_NESTING, MAX_FILTER_TERMS, check_text
 from reference_server.schema import Attribute, ResourceType
 
 COMPARE_OPS = {"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"}
@@ -95,9 +97,16 @@ class Token:
     pos: int
 
 
+# No filter within the term and nesting limits needs more tokens than this; reading stops here.
+MAX_TOKENS = 16 * MAX_FILTER_TERMS + 3 * MAX_FILTER_NESTING
+
+
 def tokenize(text: str) -> list[Token]:
     tokens, pos = [], 0
     while pos < len(text):
+        if len(tokens) > MAX_TOKENS:
+            raise bad_request("invalidFilter", f"The filter is longer than this server reads ({MAX_FILTER_TERMS} "
+                                               "comparisons at most).")
         match = _TOKEN.match(text, pos)
         if match is None:
             raise bad_request("invalidFilter", f"Unexpected character {text[pos]!r} at position {pos + 1} of the filter.")
@@ -117,6 +126,21 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.nesting = 0
+        self.terms = 0
+
+    def enter(self) -> None:
+        """One more level of parentheses, 'not (...)' or value filter: refused past the limit, before recursing."""
+        self.nesting += 1
+        if self.nesting > MAX_FILTER_NESTING:
+            raise bad_request("invalidFilter", f"The filter nests more than {MAX_FILTER_NESTING} levels of parentheses "
+                                               "or value filters, this server's limit.")
+
+    def count_term(self) -> None:
+        self.terms += 1
+        if self.terms > MAX_FILTER_TERMS:
+            raise bad_request("invalidFilter", f"The filter has more than {MAX_FILTER_TERMS} comparisons, "
+                                               "this server's limit.")
 
     @property
     def current(self) -> Token:
@@ -172,18 +196,23 @@ class _Parser:
 
     def group(self, in_brackets: bool) -> Node:
         self.expect("(")
+        self.enter()
         node = self.or_expr(in_brackets)
         self.expect(")")
+        self.nesting -= 1
         return node
 
     def comparison(self, in_brackets: bool) -> Node:
+        self.count_term()
         path = self.attr_path()
         if self.current.text == "[":
             if in_brackets:
                 self.fail("value filters cannot be nested")
             self.advance()
+            self.enter()
             inner = self.or_expr(in_brackets=True)
             self.expect("]")
+            self.nesting -= 1
             sub = None
             if self.current.kind == "subattr":
                 sub = self.advance().text[1:]
@@ -214,11 +243,19 @@ class _Parser:
         token = self.advance()
         if token.kind == "string":
             try:
-                return json.loads(token.text)
+                value = json.loads(token.text)
             except ValueError:
                 raise bad_request("invalidFilter", f"Invalid string {token.text} in filter {self.text!r}.") from None
+            check_text(value, "A string in the filter", "invalidFilter")
+            return value
         if token.kind == "number":
-            return json.loads(token.text)
+            try:
+                value = json.loads(token.text)
+            except ValueError:  # more digits than Python converts
+                value = math.inf
+            if isinstance(value, float) and not math.isfinite(value):
+                raise bad_request("invalidFilter", f"The number {token.text[:40]}... in the filter is too large.")
+            return value
         if token.kind == "word" and token.text.lower() in ("true", "false", "null"):
             return {"true": True, "false": False, "null": None}[token.text.lower()]
         self.i -= 1

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from reference_server.errors import bad_request
 from reference_server.filter import AttrRef, split_attr_path
+from reference_server.limits import MAX_ATTRIBUTE_NAMES
 from reference_server.schema import COMMON_ATTRIBUTES, ResourceType
 
 
 def parse_attribute_list(text: str | None, param: str) -> list[AttrRef]:
     if text is None or not text.strip():
         return []
+    if text.count(",") >= MAX_ATTRIBUTE_NAMES:
+        raise bad_request("invalidValue", f"{param} names more than {MAX_ATTRIBUTE_NAMES} attributes, this server's limit.")
     refs = []
     for part in text.split(","):
         part = part.strip()

@@ -9,6 +9,7 @@ client echoes back (``id``, ``meta``, ``groups``, as Okta's PUT does, 1.4) are i
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -54,11 +55,11 @@ def coerce(attribute: Attribute, value: Any, where: str) -> Any:
     if kind == "integer":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) <= 100:
             return int(value)
         raise bad_request("invalidValue", f"'{where}' must be an integer, not {value!r}.")
     if kind == "decimal":
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        if _finite_number(value) and abs(value) <= sys.float_info.max:
             return float(value)
         raise bad_request("invalidValue", f"'{where}' must be a number, not {value!r}.")
     if kind == "dateTime":
@@ -68,9 +69,16 @@ def coerce(attribute: Attribute, value: Any, where: str) -> Any:
     # string, reference, binary
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+    if _finite_number(value):
         return str(value)
     raise bad_request("invalidValue", f"'{where}' must be a string, not {_json_kind(value)}.")
+
+
+def _finite_number(value: Any) -> bool:
+    """A JSON number that is not a boolean nor infinite (an int of any size is finite)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def check_single_primary(items: list, where: str) -> None:

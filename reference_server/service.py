@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reference_server.errors import ScimError, bad_request
+from reference_server.limits import MAX_INDEX
 from reference_server.filter import (AttrRef, Resolved, compile_node, fold, index_hint, parse, resolve,
                                      split_attr_path, values_at)
 from reference_server.patch import apply_patch
@@ -66,9 +67,10 @@ def _positive_int(value: Any, name: str) -> int | None:
     if isinstance(value, bool):
         raise bad_request("invalidValue", f"'{name}' must be an integer.")
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise bad_request("invalidValue", f"'{name}' must be an integer, not {value!r}.") from None
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise bad_request("invalidValue", f"'{name}' must be an integer, not {str(value)[:40]!r}.") from None
+    return max(min(number, MAX_INDEX), -MAX_INDEX)  # past the last page is an empty page, not an error
 
 
 class ScimService:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 
 from reference_server.auth import token_hash
 
+LAST_YEAR = 9000  # a moved clock stays where dates (and a day's arithmetic on them) still work
 ROTATION_OVERLAP = timedelta(hours=24)  # CloudThinker: "the old token stays valid for 24 more hours"
 
 VENDOR_SQL = """
@@ -65,6 +66,12 @@ class ServerClock:
     def advance(self, delta: timedelta) -> None:
         if not self.movable:
             raise PermissionError("this server's clock is the real one (start it with --movable-clock)")
+        try:
+            moved = datetime.now(timezone.utc) + self._offset + delta
+        except OverflowError:
+            moved = None
+        if moved is None or moved.year > LAST_YEAR:
+            raise ValueError(f"the clock cannot move past the year {LAST_YEAR}")
         self._offset += delta
 
 
@@ -95,13 +102,13 @@ class VendorStore:
             self._local.conn = conn
         return conn
 
-    def _conn(self) -> "_Transaction":
-        return _Transaction(self._raw())
+    def _conn(self, write: bool = True) -> "_Transaction":
+        return _Transaction(self._raw(), write)
 
     # --- configurations -------------------------------------------------------------------------
 
     def configurations(self) -> list[Configuration]:
-        with self._conn() as conn:
+        with self._conn(write=False) as conn:
             rows = conn.execute("SELECT id, description, active, created FROM scim_configurations ORDER BY created")
             return [Configuration(r[0], r[1], bool(r[2]), r[3]) for r in rows]
 
@@ -151,8 +158,9 @@ class VendorStore:
         """(configuration id, why not accepted) for a presented secret's hash; (None, None) if unknown.
 
         The lookup is by SHA-256 digest of a 256-bit random secret, so it reveals nothing useful by timing.
+        It only reads: a caller with an unknown token never takes the write lock.
         """
-        with self._conn() as conn:
+        with self._conn(write=False) as conn:
             row = conn.execute("SELECT s.configuration_id, s.expires, c.active FROM scim_secrets s JOIN "
                                "scim_configurations c ON c.id = s.configuration_id WHERE s.hash = ?",
                                (token_digest,)).fetchone()
@@ -167,42 +175,61 @@ class VendorStore:
 
     # --- ownership, teams, limits, logs ----------------------------------------------------------
 
-    def own(self, resource_type: str, resource_id: str, configuration_id: str) -> None:
-        with self._conn() as conn:
-            conn.execute("INSERT OR REPLACE INTO ownership VALUES (?, ?, ?)", (resource_id, resource_type, configuration_id))
+    def record_committed(self, conn: sqlite3.Connection, action: str, resource_type: str, resource_id: str,
+                         configuration_id: str | None) -> None:
+        """A successful SCIM write's log line (and, for a create, its owner), on the write's own connection and
+        inside its transaction: the change and its record commit together or not at all."""
+        if action == "CREATE" and configuration_id:
+            _insert_ownership(conn, resource_type, resource_id, configuration_id)
+        _insert_log(conn, self.clock(), action, resource_type, resource_id, "SUCCESS", COMMITTED_STATUS[action], None,
+                    configuration_id)
 
     def set_team(self, group_id: str, role: str, workspaces: list[str]) -> None:
         with self._conn() as conn:
             conn.execute("INSERT OR REPLACE INTO team_roles VALUES (?, ?, ?)", (group_id, role, json.dumps(workspaces)))
 
     def team(self, group_id: str) -> tuple[str, list[str]] | None:
-        with self._conn() as conn:
+        with self._conn(write=False) as conn:
             row = conn.execute("SELECT role, workspaces FROM team_roles WHERE group_id = ?", (group_id,)).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
     def log(self, action: str, resource_type: str | None, resource_id: str | None, status: str, http_status: int,
             detail: str | None, configuration_id: str | None) -> None:
         with self._conn() as conn:
-            conn.execute("INSERT INTO sync_log (at, action, resource_type, resource_id, status, http_status, detail, "
-                         "configuration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (self.clock(), action, resource_type, resource_id, status, http_status, detail, configuration_id))
+            _insert_log(conn, self.clock(), action, resource_type, resource_id, status, http_status, detail,
+                        configuration_id)
 
     def logs(self, limit: int = 200) -> list[dict]:
-        with self._conn() as conn:
+        with self._conn(write=False) as conn:
             rows = conn.execute("SELECT at, action, resource_type, resource_id, status, http_status, detail, "
                                 "configuration_id FROM sync_log ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
         keys = ("timestamp", "action", "resourceType", "resourceId", "status", "httpStatus", "detail", "configuration")
         return [dict(zip(keys, row)) for row in rows]
 
 
-class _Transaction:
-    """`with store._conn() as conn:` runs the block in one immediate transaction."""
+COMMITTED_STATUS = {"CREATE": 201, "UPDATE": 200, "DELETE": 204}
 
-    def __init__(self, conn: sqlite3.Connection):
+
+def _insert_ownership(conn: sqlite3.Connection, resource_type: str, resource_id: str, configuration_id: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO ownership VALUES (?, ?, ?)", (resource_id, resource_type, configuration_id))
+
+
+def _insert_log(conn: sqlite3.Connection, at: str, action: str, resource_type: str | None, resource_id: str | None,
+                status: str, http_status: int, detail: str | None, configuration_id: str | None) -> None:
+    conn.execute("INSERT INTO sync_log (at, action, resource_type, resource_id, status, http_status, detail, "
+                 "configuration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (at, action, resource_type, resource_id, status, http_status, detail, configuration_id))
+
+
+class _Transaction:
+    """`with store._conn() as conn:` runs the block in one immediate transaction (a plain one to only read)."""
+
+    def __init__(self, conn: sqlite3.Connection, write: bool = True):
         self.conn = conn
+        self.write = write
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
         return self.conn
 
     def __exit__(self, kind, value, trace) -> None:

@@ -8,10 +8,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports.curl import curl_command
-from reports.model import RunResult, ScenarioResult
+from reports.failure import root_causes
+from reports.model import RunResult, ScenarioResult, verdict_phrase
+from reports.replay import replay_script
 from reports.sources import linked_html
 
-ORDER = {"failed": 0, "skipped": 1, "passed": 2}
+ORDER = {"failed": 0, "error": 1, "skipped": 2, "passed": 3}
 
 
 def _pretty(value: Any) -> str:
@@ -23,8 +25,14 @@ def _pretty(value: Any) -> str:
 
 
 def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
-    """The exchanges to reproduce: those the target refused or garbled; else the IdP's last write and the
-    read-back that showed its effect."""
+    """The exchanges to reproduce alone: the decisive one when the failure record names it (after the IdP's last
+    write, when it is a read-back showing that write's effect); else those the target refused or garbled; else
+    the IdP's last write and the read-back that showed its effect."""
+    if scenario.failure is not None and scenario.failure.exchange is not None:
+        decisive = scenario.exchanges[scenario.failure.exchange]
+        earlier = scenario.exchanges[:scenario.failure.exchange]
+        writes = [x for x in earlier if x["by"] == "idp" and x["request"]["method"] != "GET"] if decisive["by"] == "verify" else []
+        return writes[-1:] + [decisive]
     bad = [x for x in scenario.exchanges if x.get("failure") or (x["response"]["status"] or 0) >= 400]
     if bad:
         return bad[-3:]
@@ -40,4 +48,5 @@ def render(run: RunResult) -> str:
     scenarios = sorted(run.scenarios, key=lambda s: (ORDER.get(s.outcome, 3), s.profile or "", s.feature, s.name))
     return environment.get_template("report.html.j2").render(
         run=run, summary=run.summary(), profiles=run.profiles(), scenarios=scenarios, certification=run.certification(),
-        failing_exchanges=_failing_exchanges)
+        failing_exchanges=_failing_exchanges, root_causes=root_causes,
+        replay=lambda scenario: replay_script(scenario, run.target_url), verdict_phrase=verdict_phrase)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reports.model import RunResult
+from reports.failure import format_failure, root_causes
+from reports.model import RunResult, ScenarioResult, verdict_phrase
 from reports.sources import cited
 
 MAX_LISTED = 25
@@ -14,10 +15,11 @@ def render(run: RunResult) -> str:
     blocked = f" ({summary['blocked']} blocked)" if summary.get("blocked") else ""
     lines = [f"## scimulator: {summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped{blocked}",
              "", f"Target: {target} · scimulator {run.tool_version} · {run.duration_s:.1f} s", "",
+             *[f"- **{notice}**" for notice in run.notices()], *([""] if run.notices() else []),
              "| profile | verdict | passed | failed | skipped |", "|---|---|---:|---:|---:|"]
     for name, profile in run.profiles().items():
-        mark = "✅" if profile["verdict"] == "ready" else "❌"
-        lines.append(f"| {name} | {mark} {profile['verdict']} | {profile['passed']} | {profile['failed']} | {profile['skipped']} |")
+        mark = {"ready": "✅", "interrupted": "⏸️"}.get(profile["verdict"], "❌")
+        lines.append(f"| {name} | {mark} {verdict_phrase(name, profile)} | {profile['passed']} | {profile['failed']} | {profile['skipped']} |")
     lines += certification_lines(run)
     failures = run.failures()
     if failures:
@@ -26,14 +28,13 @@ def render(run: RunResult) -> str:
             accepted = " (accepted by the baseline)" if scenario.baseline == "accepted" else ""
             lines.append(f"- **[{scenario.profile or '-'} @{scenario.weight}] {scenario.name}**{accepted}: "
                          f"{scenario.headline}")
-            exchange = next((line for line in (scenario.message or "").splitlines() if line.startswith("exchange: ")), None)
-            if exchange:
-                lines.append(f"  - `{exchange.removeprefix('exchange: ')}`")
+            lines += record_lines(scenario)
             documents = [f"[{d['key']}]({d['url']})" for d in cited(scenario.source) if d["url"]]
             if documents:
                 lines.append(f"  - source: {', '.join(documents)}")
         if len(failures) > MAX_LISTED:
             lines.append(f"- … and {len(failures) - MAX_LISTED} more in report.html")
+    lines += root_cause_lines(run)
     lines += blocked_lines(run)
     if run.baseline:
         lines += ["", f"Baseline `{run.baseline.file}`: {len(run.baseline.accepted)} accepted, "
@@ -41,6 +42,25 @@ def render(run: RunResult) -> str:
         for scenario_id in run.baseline.now_passing:
             lines.append(f"- now passes: `{scenario_id}`")
     return "\n".join(lines) + "\n"
+
+
+def record_lines(scenario: ScenarioResult) -> list[str]:
+    """The failure record's lines under a failure's headline (its first line, the expectation, is the headline)."""
+    if scenario.failure is None:
+        return []
+    return [f"  - {_cell(line, 300)}" for line in format_failure(scenario.failure).splitlines()[1:]
+            if not line.startswith("source: ")]
+
+
+def root_cause_lines(run: RunResult) -> list[str]:
+    """Failures and blocked scenarios that share a root cause, counted by it."""
+    causes = root_causes(run.scenarios)
+    if not causes:
+        return []
+    lines = ["", "### Root causes", "", "| root cause | failed | blocked |", "|---|---:|---:|"]
+    for cause, grouped in list(causes.items())[:MAX_LISTED]:
+        lines.append(f"| `{_cell(cause, 80)}` | {len(grouped['failed'])} | {len(grouped['blocked'])} |")
+    return lines
 
 
 def blocked_lines(run: RunResult) -> list[str]:

@@ -8,8 +8,10 @@ none of its @must scenarios failed; @should failures are reported but do not cha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from reports.failure import Failure
 from reports.sources import cited
 
 from reports.certification import PROFILES as CERTIFICATION_PROFILES, assess
@@ -22,6 +24,7 @@ class StepResult:
     keyword: str
     text: str
     outcome: str  # passed | failed | not run
+    evidence: int | None = None  # a passing then-step: index of the last exchange before it passed (what proved it)
 
 
 @dataclass
@@ -30,7 +33,7 @@ class ScenarioResult:
     feature: str
     name: str
     tags: list[str]
-    outcome: str  # passed | failed | skipped
+    outcome: str  # passed | failed | skipped | error (the scenario itself is wrong: counts in no verdict)
     duration_s: float
     message: str | None = None
     source: str | None = None
@@ -39,6 +42,7 @@ class ScenarioResult:
     exchanges: list[dict] = field(default_factory=list)
     baseline: str | None = None  # "accepted" when a failure is in the baseline
     blocked_by: dict | None = None  # skipped because its setup needed another capability: {"cause", "detail"}
+    failure: Failure | None = None  # a failed scenario's record (reports/failure.py)
 
     @property
     def headline(self) -> str:
@@ -57,8 +61,32 @@ class ScenarioResult:
         return {"id": self.id, "feature": self.feature, "name": self.name, "tags": self.tags, "outcome": self.outcome,
                 "duration_s": round(self.duration_s, 3), "message": self.message, "source": self.source,
                 "sources": cited(self.source), "feature_file": self.feature_file, "weight": self.weight, "baseline": self.baseline,
-                "steps": [{"keyword": s.keyword, "text": s.text, "outcome": s.outcome} for s in self.steps],
+                "steps": [{"keyword": s.keyword, "text": s.text, "outcome": s.outcome,
+                           **({"evidence": s.evidence} if s.evidence is not None else {})} for s in self.steps],
+                **({"failure": self.failure.to_dict()} if self.failure else {}),
                 "exchanges": self.exchanges, **({"blocked_by": self.blocked_by} if self.blocked_by else {})}
+
+
+def verdict_phrase(name: str, profile: dict) -> str:
+    """A profile's verdict, saying how many of its scenarios it rests on when that is not all of them."""
+    if profile["verdict"] == "interrupted":
+        return f"interrupted after {profile['judged']} of {profile['of']} {name} scenarios"
+    if profile["judged"] >= profile["of"]:
+        return profile["verdict"]
+    return f"{profile['verdict']} on {profile['judged']} of {profile['of']} {name} scenarios"
+
+
+BUNDLED_FEATURES = str(Path(__file__).resolve().parent.parent / "features")
+
+
+def selection_text(selection: dict) -> str:
+    """What the run narrowed its scenarios to, in words."""
+    chosen = {k: v for k, v in selection.items() if v and not (k == "features" and v == [BUNDLED_FEATURES])}
+    if set(chosen.get("idps") or PROFILES) == set(PROFILES):
+        chosen.pop("idps", None)
+    if "idps" in chosen or "tags" in chosen:
+        chosen.pop("markers", None)  # the same choice, as `scimulator run` turned it into a marker expression
+    return "; ".join(f"{k} {', '.join(v) if isinstance(v, list) else v}" for k, v in chosen.items()) or "every scenario"
 
 
 @dataclass
@@ -80,13 +108,16 @@ class RunResult:
     baseline: BaselineOutcome | None = None
     selection: dict[str, Any] = field(default_factory=dict)
     certification_profile: str | None = None  # a vendor's listing tests (reports/certification.py), when selected
+    interrupted: bool = False  # stopped by SIGINT or SIGTERM: no verdict says "ready"
+    could_not_run: str | None = None  # the pre-flight sentence when no scenario could run
+    profile_totals: dict[str, int] = field(default_factory=dict)  # each profile's scenarios before any selection
 
     def count(self, outcome: str, scenarios: list[ScenarioResult] | None = None) -> int:
         return sum(1 for s in (self.scenarios if scenarios is None else scenarios) if s.outcome == outcome)
 
     def summary(self) -> dict:
         return {"passed": self.count("passed"), "failed": self.count("failed"), "skipped": self.count("skipped"),
-                "blocked": len(self.blocked())}
+                "blocked": len(self.blocked()), "error": self.count("error")}
 
     def blocked(self, scenarios: list[ScenarioResult] | None = None) -> list[ScenarioResult]:
         """The skipped scenarios whose setup failed on another capability (counted in "skipped" too)."""
@@ -102,14 +133,32 @@ class RunResult:
         out = {}
         for profile in PROFILES:
             members = [s for s in self.scenarios if s.profile == profile]
-            if not members or all(s.outcome == "skipped" for s in members):
+            judged = [s for s in members if s.outcome in ("passed", "failed")]
+            if not judged:
                 continue  # not tested: no verdict (the summary still counts its skipped scenarios)
-            must_failed = [s for s in members if s.outcome == "failed" and s.weight == "must"]
-            out[profile] = {"verdict": "not ready" if must_failed else "ready", "passed": self.count("passed", members),
+            must_failed = [s for s in judged if s.outcome == "failed" and s.weight == "must"]
+            verdict = "interrupted" if self.interrupted else "not ready" if must_failed else "ready"
+            out[profile] = {"verdict": verdict, "passed": self.count("passed", members),
                             "failed": self.count("failed", members), "skipped": self.count("skipped", members),
-                            "blocked": len(self.blocked(members)),
-                            "must_failed": len(must_failed)}
+                            "blocked": len(self.blocked(members)), "error": self.count("error", members),
+                            "must_failed": len(must_failed), "judged": len(judged),
+                            "of": max(self.profile_totals.get(profile, 0), len(members))}
         return out
+
+    def errors(self) -> list[ScenarioResult]:
+        return [s for s in self.scenarios if s.outcome == "error"]
+
+    def notices(self) -> list[str]:
+        """What every report says first: a run that could not happen, an interrupted one, errors, what was selected."""
+        lines = []
+        if self.could_not_run:
+            lines.append(f"The run could not happen: {self.could_not_run}")
+        if self.interrupted:
+            lines.append("Interrupted: a partial run; no verdict in it says ready.")
+        if self.errors():
+            lines.append(f"{len(self.errors())} scenario(s) could not run because of a mistake in the suite "
+                         "(outcome error); they count in no verdict.")
+        return lines + [f"Selection: {selection_text(self.selection)}"]
 
     def failures(self) -> list[ScenarioResult]:
         return [s for s in self.scenarios if s.outcome == "failed"]
@@ -130,13 +179,17 @@ class RunResult:
         """The selected profile's official tests, the scenarios judging each, their outcome and the verdict."""
         if not self.certification_profile:
             return None
-        return assess(self.certification_profile, self.scenarios)
+        assessed = assess(self.certification_profile, self.scenarios)
+        if self.interrupted:
+            assessed["verdict"] = "interrupted"
+        return assessed
 
     def to_dict(self) -> dict:
         data = {"tool": {"name": "scimulator", "version": self.tool_version},
                 "target": {"url": self.target_url, "bundled": self.bundled},
                 "started_at": self.started_at, "duration_s": round(self.duration_s, 3),
                 "summary": self.summary(), "profiles": self.profiles(), "selection": self.selection,
+                "interrupted": self.interrupted, **({"could_not_run": self.could_not_run} if self.could_not_run else {}),
                 "scenarios": [s.to_dict() for s in self.scenarios]}
         if self.baseline is not None:
             data["baseline"] = {"file": self.baseline.file, "accepted": self.baseline.accepted,

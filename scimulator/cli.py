@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-groups", type=int, help="refuse groups beyond this many, as SingleStore does at 500")
     serve.add_argument("--movable-clock", action="store_true",
                        help="let the admin API move the server's clock forward (for tests of 24-hour token overlaps)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="what Location and meta.location start with, e.g. https://scim.example.com/scim/v2 "
+                            "(default: the address it listens on; the client's Host header is never trusted unless listed)")
+    serve.add_argument("--trusted-host", action="append", default=[], metavar="HOST[:PORT]",
+                       help="a Host header value that may name the server in Location instead; repeat for several")
 
     run = commands.add_parser("run", help="run the conformance suite against a target and write a report")
     run.add_argument("--target", help="SCIM base URL of the endpoint to certify (default: the bundled reference server)")
@@ -54,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                           "SCIM Validation Logic App); runs the scenarios judging its official tests and reports each test")
     run.add_argument("--preset", choices=["singlestore", "cockroachdb", "cloudthinker"],
                      help="certify exactly a seed vendor's documented IdP setup; other scenarios are skipped with the reason")
+    run.add_argument("--features", action="append", metavar="DIR",
+                     help="run the scenarios of this feature directory instead of the bundled ones; repeat for several")
     return parser
 
 
@@ -70,10 +77,14 @@ def serve(args: argparse.Namespace) -> int:
         if getattr(args, name) is not None and getattr(args, name) < 0:
             print(f"scimulator: --{name.replace('_', '-')} must be 0 or more.", file=sys.stderr)
             return EXIT_UNUSABLE
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        print("scimulator: --base-url must start with http:// or https://.", file=sys.stderr)
+        return EXIT_UNUSABLE
     admin_token = args.admin_token or os.environ.get("SCIMULATOR_ADMIN_TOKEN")
     config = ServerConfig(db_path=args.db, tokens=[token], anonymous_discovery=args.anonymous_discovery,
                           admin_tokens=[admin_token] if admin_token else [], max_users=args.max_users,
-                          max_groups=args.max_groups, movable_clock=args.movable_clock)
+                          max_groups=args.max_groups, movable_clock=args.movable_clock, base_url=args.base_url,
+                          trusted_hosts=args.trusted_host)
     try:
         running = build_server(config, args.host, args.port)
     except OSError as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TextIO
 
 import pytest
 
-from reports.model import PROFILES, RunResult
+from reports.failure import format_failure
+from reports.model import PROFILES, RunResult, verdict_phrase
 from steps.reporting import RUN
 
 MAX_FAILURES_SHOWN = 10
@@ -24,6 +26,7 @@ class Progress:
         self.run: RunResult | None = None
         self.interactive = stream.isatty()
         self.config: pytest.Config | None = None
+        self.interrupted_by: int | None = None  # the signal that stopped the run (SIGTERM sets it; SIGINT is the default)
 
     def _write(self, text: str) -> None:
         capture = self.config.pluginmanager.getplugin("capturemanager") if self.config else None
@@ -64,10 +67,10 @@ class Progress:
 
     def print_summary(self, report_dir: Path) -> None:
         run = self.run
-        lines = ["", f"{'profile':<10} {'verdict':<10} {'passed':>7} {'failed':>7} {'skipped':>8}"]
+        lines = ["", *run.notices(), f"{'profile':<10} {'verdict':<10} {'passed':>7} {'failed':>7} {'skipped':>8}"]
         for name, profile in run.profiles().items():
             lines.append(f"{name:<10} {profile['verdict']:<10} {profile['passed']:>7} {profile['failed']:>7} "
-                         f"{profile['skipped']:>8}")
+                         f"{profile['skipped']:>8}{rests_on(name, profile)}")
         untested = [p for p in PROFILES if p not in run.profiles() and any(s.profile == p for s in run.scenarios)]
         for name in untested:
             skipped = sum(1 for s in run.scenarios if s.profile == name)
@@ -79,20 +82,30 @@ class Progress:
             for scenario in failures[:MAX_FAILURES_SHOWN]:
                 accepted = " (accepted by the baseline)" if scenario.baseline == "accepted" else ""
                 lines.append(f"  FAILED [{scenario.profile}] {scenario.name}{accepted}: {scenario.headline}"[:220])
+                lines += [f"      {line}"[:220] for line in _record_lines(scenario, report_dir)]
             if len(failures) > MAX_FAILURES_SHOWN:
                 lines.append(f"  … and {len(failures) - MAX_FAILURES_SHOWN} more in the report")
         if run.baseline:
             lines.append(f"\nBaseline {run.baseline.file}: {len(run.baseline.accepted)} accepted, "
                          f"{len(run.baseline.new)} new failures, {len(run.baseline.now_passing)} entries now pass.")
             lines += [f"  now passes: {scenario_id}" for scenario_id in run.baseline.now_passing]
+        for scenario in run.errors()[:MAX_FAILURES_SHOWN]:
+            lines.append(f"  ERROR [{scenario.profile}] {scenario.name}: {scenario.headline}"[:220])
         for cause, scenarios in run.blocked_by_cause().items():
             lines.append(f"  blocked by {cause}: {len(scenarios)} scenario(s), e.g. {scenarios[0].name}"[:220])
         summary = run.summary()
         blocked = f" ({summary['blocked']} blocked)" if summary["blocked"] else ""
-        lines.append(f"\n{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped{blocked} "
-                     f"in {run.duration_s:.1f} s")
+        errors = f", {summary['error']} could not run (error)" if summary["error"] else ""
+        interrupted = "Interrupted: " if run.interrupted else ""
+        lines.append(f"\n{interrupted}{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped"
+                     f"{blocked}{errors} in {run.duration_s:.1f} s")
         lines.append(f"Report: {report_dir / 'report.html'}")
         self._write("\n".join(lines) + "\n")
+
+
+def rests_on(name: str, profile: dict) -> str:
+    phrase = verdict_phrase(name, profile)
+    return "" if phrase == profile["verdict"] else f"  ({phrase})"
 
 
 def certification_lines(run: RunResult) -> list[str]:
@@ -109,3 +122,14 @@ def certification_lines(run: RunResult) -> list[str]:
             line += f": {test['reason']}"
         lines.append(line[:220])
     return lines
+
+
+def _record_lines(scenario, report_dir: Path) -> list[str]:
+    """The failure record under its headline: decisive exchange, answer, step, root cause, sources, and the
+    replay script with its full path, so that it can be run from wherever the terminal is."""
+    failure = scenario.failure
+    if failure is None:
+        return []
+    if failure.replay:
+        failure = dataclasses.replace(failure, replay=str(report_dir / failure.replay))
+    return format_failure(failure).splitlines()[1:]

@@ -1,24 +1,50 @@
 """`scimulator run`: the conformance suite, in-process through pytest, ending in a report.
 
 Exit codes (architecture.md): 0 every selected scenario passed, or failed only where the baseline
-accepts it; 1 conformance failures; 2 the run could not happen (bad arguments, target unreachable).
+accepts it; 1 conformance failures, or a scenario that could not run for a reason of its own (outcome
+"error": the suite itself is wrong, so the run cannot vouch for the target); 2 the run could not happen
+(bad arguments, or a pre-flight check below); 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: the
+report is still written, marked interrupted, and no verdict in it says "ready".
+
+Pre-flight, before the first scenario, each in one sentence with exit 2 and, when the report directory
+is writable, a report.json whose "could_not_run" says why (so a CI step that reads it finds the reason):
+the report directory is writable; the folder of --write-baseline exists; the baseline parses; every
+feature file parses (else its file and line); the target answers, accepts the token and answers like a
+SCIM endpoint. That last check is the request Okta sends when its provisioning settings are saved,
+`GET /Users?startIndex=1&count=2` (Okta's SCIM reference [O6]), sent with the suite's own User-Agent
+(scimulator-verify). It waits up to 60 s, as Okta does [O2]: a target an IdP would wait for is not turned
+away by the pre-flight; a refused connection still fails at once.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
+from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.gherkin_parser import get_gherkin_document
 
 import steps
+from reports.baseline import BaselineError, read_baseline
 from reports.certification import PROFILES as CERTIFICATION_PROFILES
+from reports.model import BUNDLED_FEATURES, RunResult
+from reports.writers import write_all
 from scimulator.progress import Progress
+from simulator import VERIFY, Transport
+from simulator.transport import TOOL_VERSION
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_SIGNAL_BASE = 128  # the shell's convention: 128 + the signal's number
 IDPS = ("okta", "entra", "rfc7644", "vendor")
+PREFLIGHT = replace(VERIFY, timeout_s=60.0)  # Okta's socket timeout [O2]
+PREFLIGHT_QUERY = [("startIndex", 1), ("count", 2)]  # Okta's request after its settings are saved [O6]
+LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
 
 class RunError(Exception):
@@ -42,20 +68,81 @@ def check_profile(name: str | None) -> None:
         raise RunError(f"--profile takes {' or '.join(CERTIFICATION_PROFILES)}, not {name}")
 
 
-def check_reachable(url: str, token: str) -> None:
-    """Any HTTP answer will do; only a target that answers nothing at all stops the run."""
+def check_report_dir(directory: Path) -> None:
     try:
-        httpx.get(url.rstrip("/") + "/ServiceProviderConfig", headers={"Authorization": f"Bearer {token}"}, timeout=15)
-    except httpx.HTTPError as error:
-        reason = str(error) or type(error).__name__
-        raise RunError(f"cannot reach the target at {url} ({reason})") from None
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        raise RunError(f"cannot write reports to {directory} ({error.strerror or error})") from None
 
 
-def pytest_arguments(args, markers: str | None) -> list[str]:
+def check_write_baseline(path: str | None) -> None:
+    if path and not Path(path).resolve().parent.is_dir():
+        raise RunError(f"cannot write the baseline {path}: the folder {Path(path).resolve().parent} does not exist")
+
+
+def check_baseline(path: str | None) -> None:
+    if not path:
+        return
+    try:
+        read_baseline(Path(path))
+    except BaselineError as error:
+        raise RunError(str(error)) from None
+
+
+def feature_directories(given: list[str] | None) -> list[Path]:
+    directories = [Path(d).resolve() for d in given] if given else [Path(BUNDLED_FEATURES)]
+    missing = [str(d) for d in directories if not d.is_dir()]
+    if missing:
+        raise RunError(f"the feature directory {missing[0]} does not exist")
+    return directories
+
+
+def check_features(directories: list[Path]) -> None:
+    """Every feature file parses; else the file and line of the first that does not."""
+    for path in sorted(p for d in directories for p in d.rglob("*.feature")):
+        try:
+            get_gherkin_document(str(path))
+        except GherkinParseError as error:
+            raise RunError(f"the feature file {path} does not parse at line {error.line} "
+                           f"({error.line_content.strip()!r}: {error.message.rstrip('.')})") from None
+
+
+def check_target(url: str, token: str) -> None:
+    """The target answers Okta's first request, accepts the token, and answers with a SCIM ListResponse."""
+    with Transport(url, token, PREFLIGHT) as http:
+        answer = http.get("/Users", PREFLIGHT_QUERY)
+    request = "GET /Users?startIndex=1&count=2"
+    if answer.status is None:
+        reason = answer.failure.removeprefix("the target could not be reached (").removesuffix(")")
+        raise RunError(f"cannot reach the target at {url} ({reason})")
+    if answer.status in (401, 403):
+        raise RunError(f"the target refused the token ({answer.status} to {request})")
+    if answer.status == 429:
+        return  # it answers; how it limits its rate is for the scenarios to judge
+    if not is_list_response(answer.response_body):
+        content_type = answer.response_headers.get("content-type", "no Content-Type")
+        raise RunError(f"the target at {url} does not answer like a SCIM endpoint ({request} gave "
+                       f"{answer.status} {content_type}, not a SCIM ListResponse)")
+
+
+def is_list_response(body) -> bool:
+    return isinstance(body, dict) and (LIST_RESPONSE in (body.get("schemas") or []) or "totalResults" in body)
+
+
+def selection(args, features: list[Path] | None) -> dict:
+    """What was asked for, as report.json's 'selection' records it."""
+    return {"idps": args.idp or list(IDPS), "tags": args.tags, "preset": args.preset, "profile": args.profile,
+            "features": [str(d) for d in features] if features else [BUNDLED_FEATURES]}
+
+
+def pytest_arguments(args, markers: str | None, chosen: dict) -> list[str]:
     suite = Path(steps.__file__).resolve().parent
     arguments = [str(suite / "test_conformance.py"), "-p", "steps.plugin", "-p", "no:cacheprovider",
                  "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini"),
-                 "--scim-report-dir", str(Path(args.report_dir).resolve())]
+                 "--scim-report-dir", str(Path(args.report_dir).resolve()),
+                 "--scim-selection", json.dumps({k: chosen[k] for k in ("idps", "tags", "features")})]
     if args.target:
         arguments += ["--scim-url", args.target]
     if markers:
@@ -73,25 +160,83 @@ def pytest_arguments(args, markers: str | None) -> list[str]:
     return arguments
 
 
+def preflight(args, token: str | None, report_dir: Path) -> tuple[str | None, list[Path]]:
+    """Every check that can fail before the first scenario; returns the marker expression and feature directories."""
+    if args.target and not token:
+        raise RunError("--target needs a bearer token: give --token or set SCIMULATOR_TOKEN")
+    markers = marker_expression(args.idp, args.tags)
+    check_profile(args.profile)
+    check_report_dir(report_dir)
+    check_write_baseline(args.write_baseline)
+    check_baseline(args.baseline)
+    features = feature_directories(args.features)
+    check_features(features)
+    if args.target:
+        check_target(args.target, token)
+    return markers, features
+
+
+def report_could_not_run(args, report_dir: Path, reason: str) -> None:
+    """A report saying why no scenario ran, when the report directory can take one."""
+    run = RunResult(tool_version=TOOL_VERSION, target_url=args.target or "bundled reference server",
+                    bundled=not args.target, started_at=_now(), duration_s=0.0, scenarios=[],
+                    selection=selection(args, [Path(d) for d in args.features or []]), certification_profile=args.profile
+                    if args.profile in CERTIFICATION_PROFILES else None, could_not_run=reason)
+    try:
+        write_all(run, report_dir)
+    except OSError:
+        pass  # the directory is the reason, or unwritable: the sentence on stderr is all there is
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def raise_on_sigterm(progress: Progress):
+    """SIGTERM raises KeyboardInterrupt, as SIGINT does, so that pytest winds the run down and writes the report."""
+    def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the run wind down
+        progress.interrupted_by = signal.SIGTERM
+        raise KeyboardInterrupt()
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
 def run(args) -> int:
     token = args.token or os.environ.get("SCIMULATOR_TOKEN")
+    report_dir = Path(args.report_dir).resolve()
     try:
-        if args.target and not token:
-            raise RunError("--target needs a bearer token: give --token or set SCIMULATOR_TOKEN")
-        if args.baseline and not Path(args.baseline).is_file():
-            raise RunError(f"the baseline file {args.baseline} does not exist")
-        markers = marker_expression(args.idp, args.tags)
-        check_profile(args.profile)
-        if args.target:
-            check_reachable(args.target, token)
+        markers, features = preflight(args, token, report_dir)
     except RunError as error:
         print(f"scimulator: {error}.", file=sys.stderr)
+        report_could_not_run(args, report_dir, f"{error}.")
         return EXIT_UNUSABLE
 
     if token:
         os.environ["SCIMULATOR_TOKEN"] = token  # handed to the plugin without appearing in any argument list
+    os.environ["SCIMULATOR_FEATURES"] = os.pathsep.join(str(d) for d in features)
     progress = Progress(sys.stdout, target=args.target or "the bundled reference server")
-    status = pytest.main(pytest_arguments(args, markers), plugins=[progress])
+    previous = raise_on_sigterm(progress)
+    try:
+        status = pytest.main(pytest_arguments(args, markers, selection(args, features)), plugins=[progress])
+    except KeyboardInterrupt:  # a second Ctrl-C while the run winds down
+        status = pytest.ExitCode.INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return outcome(args, progress, status, report_dir)
+
+
+def outcome(args, progress: Progress, status, report_dir: Path) -> int:
+    """The exit code, and the sentence or summary that goes with it."""
+    if status == pytest.ExitCode.INTERRUPTED:
+        signum = progress.interrupted_by or signal.SIGINT
+        if progress.run is not None:
+            progress.print_summary(report_dir)
+        print(f"scimulator: interrupted ({signal.Signals(signum).name}) after {progress.done} of {progress.total} "
+              "scenarios; the report is partial and gives no verdict.", file=sys.stderr)
+        return EXIT_SIGNAL_BASE + int(signum)
     if progress.run is None:
         if status == pytest.ExitCode.NO_TESTS_COLLECTED or progress.total == 0:
             print("scimulator: no scenario matches that selection.", file=sys.stderr)
@@ -102,5 +247,9 @@ def run(args) -> int:
     if not progress.run.scenarios:
         print("scimulator: no scenario matches that selection.", file=sys.stderr)
         return EXIT_UNUSABLE
-    progress.print_summary(Path(args.report_dir).resolve())
+    progress.print_summary(report_dir)
+    if progress.run.errors():
+        print(f"scimulator: {len(progress.run.errors())} scenario(s) could not run because of a mistake in the suite "
+              "(outcome error); they count in no verdict.", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_FAILED if progress.run.gating_failures() else EXIT_OK

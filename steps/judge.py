@@ -10,13 +10,40 @@ from typing import Any
 
 import pytest
 
+from reports.failure import default_cause
 from simulator import Transport
 from simulator.scim import eq_filter, list_problem, resources_of
 from simulator.transport import Exchange
 
 
 class ConformanceFailure(AssertionError):
-    """A target behaviour the IdP would break on."""
+    """A target behaviour the IdP would break on; its text is the message, its fields the record.
+
+    `expected` is the sentence, `exchange` the decisive one (or None), `cause` the root-cause key
+    (reports/failure.py says the vocabulary; None: derived from the exchange).
+    """
+
+    def __init__(self, message: str, expected: str = "", exchange: Exchange | None = None, cause: str | None = None):
+        super().__init__(message)
+        self.expected = expected or message
+        self.exchange = exchange
+        self.cause = cause or default_cause(*_request_of(exchange), *_answer_of(exchange))
+
+    @property
+    def answered(self) -> str | None:
+        if self.exchange is None:
+            return None
+        if self.exchange.status is None:
+            return self.exchange.failure
+        return f"{self.exchange.status} {show(self.exchange.response_body, 200)}"
+
+
+def _request_of(exchange: Exchange | None) -> tuple[str | None, str | None]:
+    return (exchange.method, exchange.url) if exchange is not None else (None, None)
+
+
+def _answer_of(exchange: Exchange | None) -> tuple[int | None, str | None]:
+    return (exchange.status, exchange.failure) if exchange is not None else (None, None)
 
 
 def show(body: Any, limit: int = 400) -> str:
@@ -24,7 +51,8 @@ def show(body: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def failed(expected: str, exchange: Exchange | None = None) -> ConformanceFailure:
+def failed(expected: str, exchange: Exchange | None = None, cause: str | None = None) -> ConformanceFailure:
+    """`raise failed("The user must ...", answer)`; `cause` names the root cause when the exchange alone does not."""
     lines = [expected]
     if exchange is not None:
         lines.append(f"exchange: {exchange.method} {exchange.url}")
@@ -32,7 +60,7 @@ def failed(expected: str, exchange: Exchange | None = None) -> ConformanceFailur
             lines.append(f"sent: {show(exchange.request_body)}")
         answer = exchange.failure if exchange.status is None else f"{exchange.status} {show(exchange.response_body)}"
         lines.append(f"target answered: {answer}")
-    return ConformanceFailure("\n".join(lines))
+    return ConformanceFailure("\n".join(lines), expected, exchange, cause)
 
 
 class Blocked(pytest.skip.Exception):
@@ -66,7 +94,8 @@ def _lookup(verify: Transport, endpoint: str, attribute: str, value: str) -> tup
     """What the target lists for `attribute eq value`, as Okta and Entra look resources up."""
     answer = verify.get(endpoint, [("filter", eq_filter(attribute, value))])
     if answer.status != 200 or answer.failure or list_problem(answer.response_body):
-        raise failed(f"The target did not answer a lookup of {attribute} {value!r} with a ListResponse.", answer)
+        raise failed(f"The target did not answer a lookup of {attribute} {value!r} with a ListResponse.", answer,
+                     "lookup-not-a-list" if answer.status is not None and answer.status < 400 else None)
     return resources_of(answer.response_body), answer
 
 
@@ -81,7 +110,8 @@ def find_groups(verify: Transport, name: str) -> tuple[list[dict], Exchange]:
 def read(verify: Transport, path: str, what: str) -> dict:
     answer = verify.get(path)
     if answer.status != 200 or not isinstance(answer.response_body, dict):
-        raise failed(f"{what} must stay readable with GET {path}, and answer 200 with the resource.", answer)
+        raise failed(f"{what} must stay readable with GET {path}, and answer 200 with the resource.", answer,
+                     "resource-unreadable")
     return answer.response_body
 
 

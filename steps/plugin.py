@@ -32,6 +32,7 @@ pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps",
                   "steps.certification", "steps.reporting"]
 
 EXCHANGES = pytest.StashKey[list]()
+PROFILE_TOTALS = pytest.StashKey[dict]()  # each client profile's scenarios as collected, before any selection
 CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
 WEIGHT_TAGS = ("must", "should")
 TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
@@ -68,6 +69,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-keep-data", action="store_true", help="leave the users and groups the suite created")
     group.addoption("--preset", default=None, choices=sorted(PRESETS),
                     help="a seed vendor's documented IdP setup: picks the Okta flavour, the Entra flag, and the scenarios")
+    group.addoption("--scim-selection", default=None,
+                    help="JSON: how `scimulator run` was asked to select scenarios (recorded in report.json 'selection')")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -79,8 +82,11 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{tag}: scenario topic")
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m and the certification profile deselect anything
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under a preset, skip (with the reason) the scenarios whose setup the vendor does not document."""
+    """Count each profile's scenarios; under a preset, skip (with the reason) those whose setup the vendor does not
+    document."""
+    config.stash[PROFILE_TOTALS] = profile_totals(items)
     preset = active_preset(config)
     if preset is None:
         return
@@ -92,6 +98,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason = skip_reason(preset, tags, [step.name for step in scenario.steps])
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def profile_totals(items: list[pytest.Item]) -> dict[str, int]:
+    totals = dict.fromkeys(CLIENT_TAGS, 0)
+    for item in items:  # a scenario's profile is its first client tag in CLIENT_TAGS order, as the reports take it
+        names = {marker.name for marker in item.iter_markers()}
+        tag = next((tag for tag in CLIENT_TAGS if tag in names), None)
+        if tag:
+            totals[tag] += 1
+    return {tag: count for tag, count in totals.items() if count}
 
 
 def rendered_scenario(item: pytest.Item):

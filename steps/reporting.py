@@ -2,26 +2,35 @@
 
     pytest steps --scim-report-dir DIR [--scim-baseline FILE] [--scim-write-baseline FILE]
 
-A step that raises a ConformanceFailure gives its own message; anything else a scenario raises is
-summarised in one sentence (the traceback stays out of the reports and the terminal).
+A step that raises a ConformanceFailure (or an assertion) fails the scenario with its own message. Anything
+else a scenario raises (an alias no step defined, a step with no definition, a bad example table) is a
+mistake in the suite, not in the target: the scenario ends as ``error``, summarised in one plain sentence
+(the traceback stays out of the reports and the terminal), and counts in no verdict.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import allure
 import pytest
+from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.reporting import test_report_context_registry
 
 from reports.baseline import apply_baseline, read_baseline, write_baseline
+from reports.failure import Failure, format_failure
 from reports.model import RunResult, ScenarioResult, StepResult
+from reports.replay import replay_script
+from reports.sources import cited
 from reports.writers import write_all
 from simulator.transport import TOOL_VERSION
 from steps.certification import selected_profile
 from steps.judge import Blocked, ConformanceFailure
-from steps.plugin import EXCHANGES, TARGET, rendered_scenario
+from steps.plugin import EXCHANGES, PROFILE_TOTALS, TARGET, rendered_scenario
 
 RESULTS = pytest.StashKey[list]()
 RUN = pytest.StashKey[RunResult]()
@@ -50,7 +59,85 @@ def _message(call: pytest.CallInfo) -> str | None:
         return f"A check failed: {error}"
     if isinstance(error, Blocked) or call.excinfo.typename == "Skipped":
         return str(getattr(error, "msg", error))
-    return f"The scenario could not run: {type(error).__name__}: {error}"
+    return _suite_error_sentence(error)
+
+
+EXAMPLE_PARAMETER = re.compile(r"<[^<>]+>")
+MISSING_STEP = re.compile(r'Step definition is not found: (?P<step>.*?)\. Line (?P<line>\d+) in scenario .* '
+                          r'in the feature "(?P<file>[^"]*)"')
+
+
+def _suite_error_sentence(error: BaseException) -> str:
+    """One plain sentence for a scenario that could not run because the suite itself is wrong."""
+    if isinstance(error, KeyError) and EXAMPLE_PARAMETER.fullmatch(str(error.args[0]) if error.args else ""):
+        what = f"a step uses {error.args[0]}, which its Examples table has no column for"
+    elif isinstance(error, KeyError):
+        what = f"it names {error.args[0]!r}, which no earlier step defined" if error.args else "it names an unknown alias"
+    elif isinstance(error, StepDefinitionNotFoundError):
+        where = MISSING_STEP.match(str(error))
+        what = (f"no step definition matches {where['step']} (line {where['line']} of {where['file']})" if where
+                else str(error).strip().splitlines()[0].rstrip("."))
+    else:
+        what = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else 'no detail'}"
+    return f"The scenario could not run: {what} (a mistake in the scenario or its steps, not in the target)."
+
+
+def _is_suite_error(call: pytest.CallInfo) -> bool:
+    """The scenario raised something other than a conformance failure, an assertion, a block or a skip."""
+    if call.excinfo is None:
+        return False
+    error = call.excinfo.value
+    return not isinstance(error, (ConformanceFailure, AssertionError, Blocked)) and call.excinfo.typename != "Skipped"
+
+
+def _outcome(report: pytest.TestReport, call: pytest.CallInfo) -> str:
+    if report.skipped:
+        return "skipped"
+    if report.failed:
+        return "error" if _is_suite_error(call) else "failed"
+    return "passed"
+
+
+EVIDENCE = pytest.StashKey[list]()
+
+
+def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func_args) -> None:
+    """Each step that passed, in order, with the index of the last exchange recorded by then (None: none yet)."""
+    recorded = request.node.stash.get(EXCHANGES, [])
+    request.node.stash.setdefault(EVIDENCE, []).append((step.type, len(recorded) - 1 if recorded else None))
+
+
+def _with_evidence(item: pytest.Item, steps: list[StepResult]) -> list[StepResult]:
+    """Passing then-steps keep the exchange that proved them: the last one recorded when they passed."""
+    for step, (kind, index) in zip(steps, item.stash.get(EVIDENCE, [])):
+        if kind == "then" and step.outcome == "passed":
+            step.evidence = index
+    return steps
+
+
+def _failure(item: pytest.Item, call: pytest.CallInfo, steps: list[StepResult], source: str | None) -> Failure | None:
+    """A failed scenario's record, from the ConformanceFailure's fields (or the assertion's text)."""
+    error = call.excinfo.value if call.excinfo is not None else None
+    if not isinstance(error, AssertionError):
+        return None
+    step = next((f"{s.keyword} {s.text}" for s in steps if s.outcome == "failed"), None)
+    if not isinstance(error, ConformanceFailure):
+        return Failure(expected=f"A check failed: {error}", step=step, cause="check-failed", sources=cited(source))
+    recorded = item.stash.get(EXCHANGES, [])
+    index = next((n for n, exchange in enumerate(recorded) if exchange is error.exchange), None)
+    request = f"{error.exchange.method} {error.exchange.url}" if error.exchange is not None else None
+    return Failure(expected=error.expected, answered=error.answered, exchange=index, request=request, step=step,
+                   cause=error.cause, sources=cited(source))
+
+
+def _attach_to_allure(item: pytest.Item, result: ScenarioResult) -> None:
+    """With --alluredir, the failure record and the replay script go to the scenario's Allure result (else a no-op)."""
+    if result.failure is None or not item.config.getoption("--alluredir", None):
+        return
+    target = item.config.stash.get(TARGET, None)
+    allure.attach(format_failure(result.failure), name="scimulator failure", attachment_type=allure.attachment_type.TEXT)
+    allure.attach(replay_script(result, target.url if target else ""), name="replay.sh",
+                  attachment_type=allure.attachment_type.TEXT)
 
 
 def _blocked_by(call: pytest.CallInfo) -> dict | None:
@@ -116,18 +203,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             feature=feature.get("name", item.module.__name__ if hasattr(item, "module") else ""),
             name=scenario["name"] if scenario else item.name,
             tags=tags,
-            outcome="skipped" if report.skipped else "failed" if report.failed else "passed",
+            outcome=_outcome(report, call),
             duration_s=report.duration,
             message=_message(call),
             source=(scenario.get("description") or "").strip() or None,
             feature_file=feature.get("rel_filename"),
-            steps=_blocked_steps(item, scenario) if _blocked_by(call) else _steps(scenario),
+            steps=_blocked_steps(item, scenario) if _blocked_by(call) else _with_evidence(item, _steps(scenario)),
             exchanges=[exchange.to_dict() for exchange in item.stash.get(EXCHANGES, [])],
             blocked_by=_blocked_by(call),
         ))
+        result = item.config.stash[RESULTS][-1]
+        if result.outcome == "failed":
+            result.failure = _failure(item, call, result.steps, result.source)
+            _attach_to_allure(item, result)
 
 
-def build_run(config: pytest.Config) -> RunResult:
+def selection(config: pytest.Config) -> dict:
+    """What was selected: the marker expression, preset and certification profile, plus what `scimulator run` was
+    given (profiles, tags, feature directories)."""
+    given = json.loads(config.getoption("--scim-selection") or "{}")
+    return {"markers": config.getoption("-m") or None, "profile": selected_profile(config),
+            "preset": config.getoption("--preset"), **given}
+
+
+def build_run(config: pytest.Config, interrupted: bool = False) -> RunResult:
     target = config.stash.get(TARGET, None)
     started = config.stash[STARTED]
     return RunResult(
@@ -137,20 +236,22 @@ def build_run(config: pytest.Config) -> RunResult:
         started_at=datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         duration_s=time.time() - started,
         scenarios=config.stash[RESULTS],
-        selection={"markers": config.getoption("-m") or None, "profile": selected_profile(config)},
+        selection=selection(config),
         certification_profile=selected_profile(config),
+        interrupted=interrupted,
+        profile_totals=config.stash.get(PROFILE_TOTALS, {}),
     )
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
-    run = build_run(config)
+    run = build_run(config, interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
     baseline = config.getoption("--scim-baseline")
     if baseline:
         apply_baseline(run, read_baseline(Path(baseline)), baseline)
     config.stash[RUN] = run
-    if config.getoption("--scim-write-baseline"):
+    if config.getoption("--scim-write-baseline") and not run.interrupted:  # a partial run is no baseline
         write_baseline(run, Path(config.getoption("--scim-write-baseline")))
     if config.getoption("--scim-report-dir"):
         write_all(run, Path(config.getoption("--scim-report-dir")))

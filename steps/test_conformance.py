@@ -1,7 +1,15 @@
-"""Collects every scenario under features/ (the suite itself lives in the .feature files)."""
+"""Collects every scenario under features/ (the suite itself lives in the .feature files).
 
-from pathlib import Path
+``SCIMULATOR_FEATURES`` (directories separated by the path separator; set by ``scimulator run --features``)
+collects other feature directories instead.
+"""
+
+import os
 
 from pytest_bdd import scenarios
 
-scenarios(str(Path(__file__).resolve().parent.parent / "features"))
+from reports.model import BUNDLED_FEATURES
+
+FEATURE_DIRECTORIES = [d for d in os.environ.get("SCIMULATOR_FEATURES", "").split(os.pathsep) if d] or [BUNDLED_FEATURES]
+
+scenarios(*FEATURE_DIRECTORIES)

@@ -251,3 +251,134 @@ def test_fuzzed_raw_bytes_as_patch_body_are_refused_cleanly(fuzz_target, raw):
     response = http.patch(f"/scim/v2/Users/{ids['users'][1]}", headers={**AUTH, "Content-Type": "application/scim+json"},
                           data=raw)
     assert_scim_answer(response, {200, 400})
+
+
+# --- Hostile shapes (issue 12): depth, lone surrogates, numeric extremes, filter depth and width ---------
+
+HOSTILE_EXAMPLES = 2000
+HOSTILE_SETTINGS = settings(max_examples=HOSTILE_EXAMPLES, deadline=None, database=None,
+                            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                                   HealthCheck.data_too_large])
+RAW_JSON = {**AUTH, "Content-Type": "application/scim+json"}
+
+
+def wrapped(depth: int, kinds: list[str]) -> str:
+    """A JSON value nested ``depth`` levels deep, each level an array or an object."""
+    opening = "".join("[" if kinds[i % len(kinds)] == "list" else '{"a":' for i in range(depth))
+    closing = "".join("]" if kinds[i % len(kinds)] == "list" else "}" for i in reversed(range(depth)))
+    return opening + "1" + closing
+
+
+@HOSTILE_SETTINGS
+@given(depth=st.one_of(st.integers(0, 40), st.integers(0, 1500)), kinds=st.lists(st.sampled_from(["list", "dict"]),
+       min_size=1, max_size=3), where=st.sampled_from(["create", "patch", "search", "bulk"]))
+def test_fuzzed_json_depth_is_kept_or_refused_never_a_500(fuzz_target, depth, kinds, where):
+    http, ids = fuzz_target
+    value = wrapped(depth, kinds)
+    if where == "create":
+        response = http.post("/scim/v2/Users", headers=RAW_JSON, data=f'{{"userName": "deep", "title": {value}}}')
+    elif where == "patch":
+        response = http.patch(f"/scim/v2/Users/{ids['users'][2]}", headers=RAW_JSON,
+                              data=f'{{"Operations": [{{"op": "add", "path": "nickName", "value": {value}}}]}}')
+    elif where == "search":
+        response = http.post("/scim/v2/.search", headers=RAW_JSON, data=f'{{"count": {value}}}')
+    else:
+        response = http.post("/scim/v2/Bulk", headers=RAW_JSON, data=f'{{"schemas": ["{BULK_REQUEST}"], '
+                                                                     f'"Operations": [{{"method": "PATCH", "data": {value}}}]}}')
+    assert_scim_answer(response, {200, 201, 400, 409})
+
+
+SURROGATE_TEXT = st.text(st.characters(codec=None, categories=["Cs", "Ll", "Nd", "Zs"]), min_size=1, max_size=8)
+
+
+@HOSTILE_SETTINGS
+@given(text=SURROGATE_TEXT, where=st.sampled_from(["userName", "key", "filter", "patch", "path", "search"]))
+def test_fuzzed_lone_surrogates_are_refused_or_stored_never_a_500(fuzz_target, text, where):
+    http, ids = fuzz_target
+    user = f"/scim/v2/Users/{ids['users'][2]}"
+    escaped = json.dumps(text)  # lone surrogates become \\udXXX escapes, as a client would send them
+    if where == "userName":
+        response = http.post("/scim/v2/Users", headers=RAW_JSON, data=f'{{"userName": {escaped}}}')
+    elif where == "key":
+        response = http.post("/scim/v2/Users", headers=RAW_JSON, data=f'{{"userName": "k", {escaped}: 1}}')
+    elif where == "filter":
+        response = http.get("/scim/v2/Users", headers=AUTH, query_string={"filter": f"userName eq {escaped}"})
+    elif where == "patch":
+        response = http.patch(user, headers=RAW_JSON, data=f'{{"Operations": [{{"op": "replace", "path": "title", '
+                                                           f'"value": {escaped}}}]}}')
+    elif where == "path":
+        response = http.patch(user, headers=AUTH, json=patch_body_of(
+            {"op": "add", "path": f"emails[value eq {escaped}].type", "value": "work"}))
+    else:
+        response = http.post("/scim/v2/.search", headers=RAW_JSON, data=f'{{"filter": {json.dumps("title eq " + escaped)}}}')
+    assert_scim_answer(response, {200, 201, 400, 409})
+    assert http.get(user, headers=AUTH).status_code == 200
+
+
+NUMBERS = st.one_of(
+    st.integers(-10**40, 10**40).map(str), st.integers(0, 4400).map(lambda n: "9" * max(n, 1)),
+    st.sampled_from(["1e999", "-1e999", "1e308", "1.7976931348623157e308", "5e-324", "-0", "0.5", "1e-999",
+                     "2147483648", "9223372036854775808", "18446744073709551616"]),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+)
+
+
+@HOSTILE_SETTINGS
+@given(number=NUMBERS, where=st.sampled_from(["startIndex", "count", "query", "title", "active", "failOnErrors",
+                                               "admin-limits", "admin-clock", "filter"]))
+def test_fuzzed_numeric_extremes_never_get_a_500(fuzz_target, admin_target, number, where):
+    http, ids = fuzz_target
+    if where in ("startIndex", "count"):
+        response = http.post("/scim/v2/Users/.search", headers=RAW_JSON, data=f'{{"{where}": {number}}}')
+    elif where == "query":
+        response = http.get("/scim/v2/Users", headers=AUTH, query_string={"startIndex": number, "count": number})
+    elif where in ("title", "active"):
+        response = http.patch(f"/scim/v2/Users/{ids['users'][2]}", headers=RAW_JSON,
+                              data=f'{{"Operations": [{{"op": "replace", "path": "{where}", "value": {number}}}]}}')
+    elif where == "failOnErrors":
+        response = http.post("/scim/v2/Bulk", headers=RAW_JSON,
+                             data=f'{{"schemas": ["{BULK_REQUEST}"], "failOnErrors": {number}, "Operations": []}}')
+    elif where == "filter":
+        response = http.get("/scim/v2/Users", headers=AUTH, query_string={"filter": f"meta.created gt {number}"})
+    else:
+        admin_http = admin_target
+        key, path = ("max_users", "/limits") if where == "admin-limits" else ("advance_seconds", "/clock")
+        response = admin_http.open(f"/admin/v1{path}", method="PUT" if path == "/limits" else "POST",
+                                   headers={**ADMIN_AUTH, "Content-Type": "application/json"}, data=f'{{"{key}": {number}}}')
+        assert response.status_code < 500, response.get_data(as_text=True)
+        return
+    assert_scim_answer(response, {200, 201, 400, 409})
+
+
+COMPARISON = st.sampled_from(['userName eq "fuzz0@example.com"', "title pr", 'emails[type eq "work"]', "active eq true",
+                              'name.givenName sw "Z"'])
+
+
+@HOSTILE_SETTINGS
+@given(depth=st.one_of(st.integers(0, 30), st.integers(0, 400)), width=st.one_of(st.integers(1, 250), st.integers(1, 1500)),
+       joiner=st.sampled_from([" or ", " and ", " OR "]), comparison=COMPARISON, negate=st.booleans())
+def test_fuzzed_filter_depth_and_width_are_answered_or_refused_never_a_500(fuzz_target, depth, width, joiner,
+                                                                            comparison, negate):
+    http, _ = fuzz_target
+    wide = joiner.join([comparison] * width)
+    opening = "not (" if negate else "("
+    text = opening * depth + wide + ")" * depth
+    response = http.get("/scim/v2/Users", headers=AUTH, query_string={"filter": text})
+    assert_scim_answer(response, {200, 400})
+    if response.status_code == 400:
+        assert response.get_json()["scimType"] == "invalidFilter"
+
+
+ADMIN_AUTH = {"Authorization": "Bearer fuzz-admin-token"}
+BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+
+
+def patch_body_of(*operations: dict) -> dict:
+    return {"schemas": [PATCH_OP], "Operations": list(operations)}
+
+
+@pytest.fixture(scope="module")
+def admin_target(tmp_path_factory):
+    app = create_app(ServerConfig(db_path=str(tmp_path_factory.mktemp("fuzz-admin") / "a.db"), tokens=[TOKEN],
+                                  admin_tokens=["fuzz-admin-token"], movable_clock=True))
+    return app.test_client()
