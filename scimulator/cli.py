@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in this baseline")
     run.add_argument("--write-baseline", metavar="FILE", help="record this run's failures as a baseline")
     run.add_argument("--allure-dir", metavar="DIR", help="also write Allure results here")
+    run.add_argument("--deadline", type=float, default=3600.0, metavar="SECONDS",
+                     help="start no scenario after this many seconds; the run then ends with exit 1 and a partial "
+                          "report marked interrupted (default 3600)")
     run.add_argument("--profile", metavar="NAME",
                      help="a certification profile: okta-oin (Okta's SPEC and CRUD tests) or entra-gallery (Microsoft's "
                           "SCIM Validation Logic App); runs the scenarios judging its official tests and reports each test")

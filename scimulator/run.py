@@ -4,7 +4,10 @@ Exit codes (architecture.md): 0 every selected scenario passed, or failed only w
 accepts it; 1 conformance failures, or a scenario that could not run for a reason of its own (outcome
 "error": the suite itself is wrong, so the run cannot vouch for the target); 2 the run could not happen
 (bad arguments, or a pre-flight check below); 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: the
-report is still written, marked interrupted, and no verdict in it says "ready".
+report is still written, marked interrupted, and no verdict in it says "ready". The run's deadline
+(--deadline, 3600 s by default, counted from the start of the run) ends it the same way but with exit 1
+and the sentence "stopped at the deadline": no scenario starts after it, the one running finishes (each
+exchange is bounded by the IdP's own timeout).
 
 Pre-flight, before the first scenario, each in one sentence with exit 2 and, when the report directory
 is writable, a report.json whose "could_not_run" says why (so a CI step that reads it finds the reason):
@@ -23,6 +26,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +42,7 @@ from reports.writers import write_all
 from scimulator.progress import Progress
 from simulator import VERIFY, Transport
 from simulator.transport import TOOL_VERSION
+from steps.plugin import DEADLINE_SENTENCE
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 EXIT_SIGNAL_BASE = 128  # the shell's convention: 128 + the signal's number
@@ -194,6 +199,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class DeadlineWatch:
+    """Whether the session stopped at the run's deadline (steps/plugin.py stops it with DEADLINE_SENTENCE)."""
+
+    reached = False
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.reached = session.shouldstop == DEADLINE_SENTENCE
+
+
 def raise_on_sigterm(progress: Progress):
     """SIGTERM raises KeyboardInterrupt, as SIGINT does, so that pytest winds the run down and writes the report."""
     def handler(signum, frame):
@@ -205,6 +219,7 @@ def raise_on_sigterm(progress: Progress):
 
 
 def run(args) -> int:
+    started = time.monotonic()
     token = args.token or os.environ.get("SCIMULATOR_TOKEN")
     report_dir = Path(args.report_dir).resolve()
     try:
@@ -219,17 +234,26 @@ def run(args) -> int:
     os.environ["SCIMULATOR_FEATURES"] = os.pathsep.join(str(d) for d in features)
     progress = Progress(sys.stdout, target=args.target or "the bundled reference server")
     previous = raise_on_sigterm(progress)
+    deadline = DeadlineWatch()
     try:
-        status = pytest.main(pytest_arguments(args, markers, selection(args, features)), plugins=[progress])
+        remaining = max(0.0, args.deadline - (time.monotonic() - started))
+        status = pytest.main(pytest_arguments(args, markers, selection(args, features)) +
+                             ["--scim-deadline", f"{remaining:.3f}"], plugins=[progress, deadline])
     except KeyboardInterrupt:  # a second Ctrl-C while the run winds down
         status = pytest.ExitCode.INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return outcome(args, progress, status, report_dir)
+    return outcome(args, progress, status, report_dir, deadline.reached)
 
 
-def outcome(args, progress: Progress, status, report_dir: Path) -> int:
+def outcome(args, progress: Progress, status, report_dir: Path, deadline_reached: bool = False) -> int:
     """The exit code, and the sentence or summary that goes with it."""
+    if status == pytest.ExitCode.INTERRUPTED and deadline_reached:
+        if progress.run is not None:
+            progress.print_summary(report_dir)
+        print(f"scimulator: {DEADLINE_SENTENCE} ({args.deadline:g} s) after {progress.done} of {progress.total} "
+              "scenarios; the report is partial and gives no verdict.", file=sys.stderr)
+        return EXIT_FAILED
     if status == pytest.ExitCode.INTERRUPTED:
         signum = progress.interrupted_by or signal.SIGINT
         if progress.run is not None:

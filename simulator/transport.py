@@ -3,14 +3,22 @@
 A failure of the wire (refused connection, timeout, an answer that is not JSON) never raises: it
 comes back as an ``Exchange`` whose ``failure`` says what happened in one sentence, and the engine
 decides what the IdP would do with it. Secrets (the bearer token, any ``password`` the IdP sends)
-are redacted in the record; the wire itself carries them, as the real IdP's does. A ``password`` in an
-answer is redacted too, with a marker of its own, and noted in the exchange's ``findings``: SCIM
-never returns a password (RFC 7643 section 4.1), so the record keeps telling that apart from the
-redaction of what was sent.
+are redacted in the record; the wire itself carries them, as the real IdP's does. Every one of them
+becomes a secret of the run (``register_secret``), so that a target echoing it later, in a header or
+an error's ``detail``, leaves it in no record and, through ``hide_secrets``, in no report. A
+``password`` in an answer is redacted too, with a marker of its own, and noted in the exchange's
+``findings``: SCIM never returns a password (RFC 7643 section 4.1), so the record keeps telling that
+apart from the redaction of what was sent.
+
+Every exchange is bounded: the answer is read streamed up to ``MAX_ANSWER_BYTES`` (the rest is never
+read and the connection is closed), and the whole exchange, reading included, ends at the profile's
+timeout (Okta's 60 s for IdP traffic [O2]), so a target trickling an endless answer a byte at a time
+ends there too. JSON nested deeper than ``MAX_JSON_DEPTH`` is a failure of the exchange, not a crash.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from dataclasses import dataclass, field
@@ -25,6 +33,15 @@ REDACTED = "[REDACTED]"
 RETURNED_PASSWORD = "[REDACTED: returned by the target]"
 MIN_SECRET_LENGTH = 4
 SCIM_JSON = "application/scim+json"
+# An answer is read streamed and never past this many bytes (after Content-Encoding is undone): the
+# excess is a failure of the exchange, left unread, and the connection is closed. The largest page a
+# SCIM answer needs is far below it, so memory stays flat whatever a target sends.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+ANSWER_CAP_WORDS = "8 MiB"
+# Deeper JSON is recorded as text: SCIM resources nest a few levels, and the record must stay writable.
+MAX_JSON_DEPTH = 64
+TOO_DEEP = "the answer is JSON nested too deeply to read"
+TEXT_HEAD_BYTES = 500
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,40 @@ def redact(value: Any, secrets: tuple[str, ...] = (), marker: str = REDACTED) ->
     return value
 
 
+# Every secret this process has sent (tokens, every password in a request body): a target that echoes
+# one anywhere (a header, an error's detail) must not put it into any record or report.
+_KNOWN_SECRETS: set[str] = set()
+
+
+def register_secret(value: Any) -> None:
+    """Make `value` a secret of the run: redacted wherever it appears from now on (too short a string is not searched)."""
+    if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+        _KNOWN_SECRETS.add(value)
+
+
+def known_secrets() -> tuple[str, ...]:
+    """The run's secrets, longest first, so that one inside another is never left half shown."""
+    return tuple(sorted(_KNOWN_SECRETS, key=len, reverse=True))
+
+
+def hide_secrets(text: str) -> str:
+    """`text` with every secret of the run replaced, also where JSON or HTML escaped it."""
+    for secret in known_secrets():
+        for form in {secret, json.dumps(secret)[1:-1], html.escape(secret)}:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def sent_passwords(value: Any) -> list[str]:
+    """Every password member's value in a request body."""
+    if isinstance(value, dict):
+        return [found for k, v in value.items()
+                for found in ([v] if _is_password(k, v) and isinstance(v, str) else sent_passwords(v))]
+    if isinstance(value, list):
+        return [found for v in value for found in sent_passwords(v)]
+    return []
+
+
 def _is_password(name: str, value: Any) -> bool:
     return name.lower() == "password" and value not in (None, "")
 
@@ -175,7 +226,11 @@ class Transport:
         self._http = http or httpx.Client(timeout=profile.timeout_s)
         # Authorization headers are always redacted whole; inside bodies a secret is found by its
         # text, which for a secret under 4 characters would mangle every record, so those are not searched.
-        self._secrets = tuple(s for s in (token,) if s and len(s) >= MIN_SECRET_LENGTH)
+        register_secret(token)
+
+    @property
+    def _secrets(self) -> tuple[str, ...]:
+        return known_secrets()
 
     def close(self) -> None:
         if self._owns_http:
@@ -211,6 +266,8 @@ class Transport:
             headers["Content-Type"] = self.profile.write_content_type
             content = json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers.update(extra_headers or {})  # may name another Content-Type, as a client writing plain JSON does
+        for password in sent_passwords(body):
+            register_secret(password)
         exchange = Exchange(self.profile.by, method, url, _redact_headers(headers, self._secrets),
                             redact(body, self._secrets), at=self.clock.iso())
         request = self._http.build_request(method, url, headers=headers, content=content)
@@ -218,22 +275,34 @@ class Transport:
             request.headers.pop("User-Agent", None)
         started = time.perf_counter()
         try:
-            response = self._http.send(request)
+            self._receive(request, exchange, started)
         except httpx.TimeoutException:
             exchange.failure = f"no answer within {self.profile.timeout_s:g} s (timeout)"
         except httpx.HTTPError as error:
             exchange.failure = f"the target could not be reached ({type(error).__name__}: {error})"
-        else:
-            exchange.status = response.status_code
-            exchange.response_headers = _redact_headers(dict(response.headers), self._secrets)
-            body, problem = _decode(response)
-            exchange.response_body = redact(body, self._secrets, RETURNED_PASSWORD)
-            exchange.findings = _password_findings(body)
-            if problem:
-                exchange.failure = problem
+        if exchange.failure:
+            exchange.failure = hide_secrets(exchange.failure)
         exchange.elapsed_ms = (time.perf_counter() - started) * 1000
         self.record.append(exchange)
         return exchange
+
+    def _receive(self, request: httpx.Request, exchange: Exchange, started: float) -> None:
+        """Send, then read the answer streamed, never past `MAX_ANSWER_BYTES` nor past the profile's timeout in all."""
+        response = self._http.send(request, stream=True)
+        try:
+            exchange.status = response.status_code
+            exchange.response_headers = _redact_headers(dict(response.headers), self._secrets)
+            raw, cut_short = _read_bounded(response, started, self.profile.timeout_s)
+        finally:
+            response.close()  # an answer not read to its end closes the connection: nothing more is read
+        if cut_short:
+            exchange.response_body = redact(_text_head(raw), self._secrets)
+            exchange.failure = cut_short
+            return
+        body, problem = _decode(raw, response.headers.get("content-type", ""), response.status_code)
+        exchange.response_body = redact(body, self._secrets, RETURNED_PASSWORD)
+        exchange.findings = _password_findings(body)
+        exchange.failure = problem
 
     def get(self, path: str, query: list[tuple[str, Any]] | None = None) -> Exchange:
         return self.request("GET", path, query)
@@ -251,21 +320,57 @@ class Transport:
         return self.request("DELETE", path)
 
 
-def _decode(response: httpx.Response) -> tuple[Any, str | None]:
+def _read_bounded(response: httpx.Response, started: float, timeout_s: float) -> tuple[bytes, str | None]:
+    """The answer's bytes, up to the cap and the deadline; with a sentence when either cut the reading short.
+
+    The deadline is checked after every chunk, so a target that trickles its answer a byte at a time
+    ends there too, not only one that stalls (that one meets httpx's per-read timeout first).
+    """
+    kept = bytearray()
+    for chunk in response.iter_bytes():
+        kept += chunk
+        if len(kept) > MAX_ANSWER_BYTES:
+            return bytes(kept[:MAX_ANSWER_BYTES]), f"the answer exceeded {ANSWER_CAP_WORDS}; the rest was not read"
+        if time.perf_counter() - started > timeout_s:
+            return bytes(kept), f"the answer was not complete within {timeout_s:g} s; the rest was not read (timeout)"
+    return bytes(kept), None
+
+
+def _text_head(raw: bytes) -> str:
+    """The first bytes of an answer, as text a report can show; a secret cut by the end is still hidden whole."""
+    longest = max(map(len, _KNOWN_SECRETS), default=0) * 4  # a character takes up to 4 bytes in UTF-8
+    return hide_secrets(raw[:TEXT_HEAD_BYTES + longest].decode("utf-8", "replace"))[:TEXT_HEAD_BYTES]
+
+
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _decode(raw: bytes, content_type: str, status: int) -> tuple[Any, str | None]:
     """The body as JSON when there is one; a plain sentence when the answer cannot be read.
 
     Both IdPs read answers as application/scim+json [E1]; JSON under another media type (text/html,
-    text/plain) is kept but flagged.
+    text/plain) is kept but flagged. JSON nested deeper than `MAX_JSON_DEPTH` is kept as its first
+    bytes of text: no SCIM resource nests that deep, and the record must stay writable.
     """
-    raw = response.content
-    content_type = response.headers.get("content-type", "")
     if not raw.strip():
         return None, None
     try:
         body = json.loads(raw)
+    except RecursionError:
+        return _text_head(raw), TOO_DEEP
     except (ValueError, UnicodeDecodeError):
-        text = raw[:500].decode("utf-8", "replace")
-        return text, f"the answer is not JSON ({content_type or 'no content type'}, {len(raw)} bytes, HTTP {response.status_code})"
+        return _text_head(raw), f"the answer is not JSON ({content_type or 'no content type'}, {len(raw)} bytes, HTTP {status})"
+    if _depth(body) > MAX_JSON_DEPTH:
+        return _text_head(raw), TOO_DEEP
     if "json" not in content_type.lower():
         return body, f"the answer's Content-Type is {content_type or 'missing'!r}, not application/scim+json"
     return body, None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import time
 import zlib
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from simulator import VERIFY, Directory, Transport, VirtualClock
-from simulator.transport import ClientProfile, Exchange
+from simulator.transport import ClientProfile, Exchange, register_secret
 from steps.presets import PRESETS, Preset, skip_reason
 
 pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.user_checks",
@@ -60,6 +61,8 @@ class ScimTarget:
 
 
 TARGET = pytest.StashKey["ScimTarget"]()
+DEADLINE = pytest.StashKey[float]()  # time.monotonic() after which no scenario starts (--scim-deadline)
+DEADLINE_SENTENCE = "stopped at the deadline"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,6 +72,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--scim-keep-data", action="store_true", help="leave the users and groups the suite created")
     group.addoption("--preset", default=None, choices=sorted(PRESETS),
                     help="a seed vendor's documented IdP setup: picks the Okta flavour, the Entra flag, and the scenarios")
+    group.addoption("--scim-deadline", type=float, default=None, metavar="SECONDS",
+                    help="start no scenario after this many seconds; the run ends with a partial report marked interrupted")
     group.addoption("--scim-selection", default=None,
                     help="JSON: how `scimulator run` was asked to select scenarios (recorded in report.json 'selection')")
 
@@ -80,6 +85,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "should: a deviation the IdP tolerates (reported, not counted)")
     for tag in TOPIC_TAGS:
         config.addinivalue_line("markers", f"{tag}: scenario topic")
+    seconds = config.getoption("--scim-deadline")
+    if seconds is not None:
+        config.stash[DEADLINE] = time.monotonic() + seconds
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Past the run's deadline no scenario starts: the session stops, and its report is partial (marked interrupted)."""
+    deadline = item.config.stash.get(DEADLINE, None)
+    if deadline is None or time.monotonic() < deadline:
+        return None
+    item.session.shouldstop = DEADLINE_SENTENCE
+    return True  # the scenario is not run
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m and the certification profile deselect anything
@@ -149,6 +167,7 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     from scimulator.server import start_in_background
 
     token, admin_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    register_secret(admin_token)  # the run's other token: hidden wherever it might be quoted
     db = tmp_path_factory.mktemp("reference-server") / "scim.db"
     chosen = active_preset(request.config)
     running = start_in_background(ServerConfig(db_path=str(db), tokens=[token], admin_tokens=[admin_token],

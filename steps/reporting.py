@@ -10,6 +10,7 @@ mistake in the suite, not in the target: the scenario ends as ``error``, summari
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -27,7 +28,7 @@ from reports.model import RunResult, ScenarioResult, StepResult
 from reports.replay import replay_script
 from reports.sources import cited
 from reports.writers import write_all
-from simulator.transport import TOOL_VERSION
+from simulator.transport import TOOL_VERSION, hide_secrets, known_secrets
 from steps.certification import selected_profile
 from steps.judge import Blocked, ConformanceFailure
 from steps.plugin import EXCHANGES, PROFILE_TOTALS, TARGET, rendered_scenario
@@ -215,7 +216,44 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         result = item.config.stash[RESULTS][-1]
         if result.outcome == "failed":
             result.failure = _failure(item, call, result.steps, result.source)
+        _hide_secrets_in_free_text(result)
+        if result.outcome == "failed":
             _attach_to_allure(item, result)
+
+
+def _hide_secrets_in_free_text(result: ScenarioResult) -> None:
+    """Messages, steps and the failure record may quote what the target said: no secret of the run stays in them.
+    (The exchanges were redacted as they were recorded.)"""
+    result.message = hidden(result.message)
+    result.steps = hidden(result.steps)
+    result.failure = hidden(result.failure)
+
+
+def hidden(value):
+    """A string, list, dict or dataclass with every secret of the run hidden in its strings (dataclasses in place)."""
+    if isinstance(value, str):
+        return hide_secrets(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(hidden(item) for item in value)
+    if isinstance(value, dict):
+        return {key: hidden(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for name in (f.name for f in dataclasses.fields(value)):
+            setattr(value, name, hidden(getattr(value, name)))
+    return value
+
+
+def hide_secrets_in_allure(directory: str | None) -> None:
+    """Allure's files (step names, parameters, attachments) with every secret of the run hidden."""
+    if not directory or not Path(directory).is_dir() or not known_secrets():
+        return
+    for path in Path(directory).iterdir():
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        scrubbed = hide_secrets(text)
+        if scrubbed != text:
+            path.write_text(scrubbed, encoding="utf-8", errors="surrogateescape")
 
 
 def selection(config: pytest.Config) -> dict:
@@ -255,3 +293,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         write_baseline(run, Path(config.getoption("--scim-write-baseline")))
     if config.getoption("--scim-report-dir"):
         write_all(run, Path(config.getoption("--scim-report-dir")))
+    hide_secrets_in_allure(config.getoption("--alluredir", None))

@@ -86,3 +86,26 @@ def test_engines_survive_an_unreachable_target():
         entra.start()
     assert entra.failures()[0].error_code == "TargetUnreachable"
     assert entra.escrowed()
+
+
+def test_a_password_sent_once_is_redacted_wherever_the_target_echoes_it_later():
+    def handler(request):
+        echoed = "Pw-echo-91c2-kept"
+        return httpx.Response(400, headers={"X-Echo": echoed},
+                              json={"status": "400", "detail": f"{echoed} was refused", "password": echoed})
+    okta = Transport("http://x.test/scim/v2", "t", OKTA, http=mock(handler))
+    okta.post("/Users", {"userName": "a", "password": "Pw-echo-91c2-kept"})
+    later = okta.with_profile(VERIFY).get("/Users")
+    recorded = repr(later.to_dict())
+    assert "Pw-echo-91c2-kept" not in recorded
+    assert later.response_headers["x-echo"] == "[REDACTED]" and later.response_body["detail"] == "[REDACTED] was refused"
+    assert later.response_body["password"] == "[REDACTED: returned by the target]"
+
+
+def test_a_secret_across_the_end_of_a_kept_text_head_is_hidden_whole():
+    secret = "Cut-secret-5e0d-across-the-end"
+    def handler(request):
+        return httpx.Response(500, content=b"x" * 490 + secret.encode(), headers={"Content-Type": "text/plain"})
+    exchange = Transport("http://x.test/scim/v2", secret, OKTA, http=mock(handler)).get("/Users")
+    assert exchange.response_body == "x" * 490 + "[REDACTED]"  # the 500 bytes kept would have cut it after "Cut-secre"
+    assert "Cut-se" not in exchange.response_body
