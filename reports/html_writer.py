@@ -28,7 +28,8 @@ def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
     """The exchanges to reproduce alone: the decisive one when the failure record names it (after the IdP's last
     write, when it is a read-back showing that write's effect); else those the target refused or garbled; else
     the IdP's last write and the read-back that showed its effect."""
-    if scenario.failure is not None and scenario.failure.exchange is not None:
+    if scenario.failure is not None and scenario.failure.exchange is not None \
+            and 0 <= scenario.failure.exchange < len(scenario.exchanges):
         decisive = scenario.exchanges[scenario.failure.exchange]
         earlier = scenario.exchanges[:scenario.failure.exchange]
         writes = [x for x in earlier if x["by"] == "idp" and x["request"]["method"] != "GET"] if decisive["by"] == "verify" else []

@@ -13,9 +13,10 @@ def render(run: RunResult) -> str:
     summary = run.summary()
     target = "the bundled reference server" if run.bundled else run.target_url
     blocked = f" ({summary['blocked']} blocked)" if summary.get("blocked") else ""
+    notices = run.notices()
     lines = [f"## scimulator: {summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped{blocked}",
              "", f"Target: {target} · scimulator {run.tool_version} · {run.duration_s:.1f} s", "",
-             *[f"- **{notice}**" for notice in run.notices()], *([""] if run.notices() else []),
+             *[f"- **{notice}**" for notice in notices], *([""] if notices else []),
              "| profile | verdict | passed | failed | skipped |", "|---|---|---:|---:|---:|"]
     for name, profile in run.profiles().items():
         mark = {"ready": "✅", "interrupted": "⏸️"}.get(profile["verdict"], "❌")

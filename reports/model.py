@@ -155,8 +155,9 @@ class RunResult:
             lines.append(f"The run could not happen: {self.could_not_run}")
         if self.interrupted:
             lines.append("Interrupted: a partial run; no verdict in it says ready.")
-        if self.errors():
-            lines.append(f"{len(self.errors())} scenario(s) could not run because of a mistake in the suite "
+        errors = self.errors()
+        if errors:
+            lines.append(f"{len(errors)} scenario(s) could not run because of a mistake in the suite "
                          "(outcome error); they count in no verdict.")
         return lines + [f"Selection: {selection_text(self.selection)}"]
 

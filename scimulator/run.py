@@ -41,6 +41,7 @@ from reports.model import BUNDLED_FEATURES, RunResult
 from reports.writers import write_all
 from scimulator.progress import Progress
 from simulator import VERIFY, Transport
+from simulator.scim import LIST_RESPONSE
 from simulator.transport import TOOL_VERSION
 from steps.plugin import DEADLINE_SENTENCE
 
@@ -49,7 +50,6 @@ EXIT_SIGNAL_BASE = 128  # the shell's convention: 128 + the signal's number
 IDPS = ("okta", "entra", "rfc7644", "vendor")
 PREFLIGHT = replace(VERIFY, timeout_s=60.0)  # Okta's socket timeout [O2]
 PREFLIGHT_QUERY = [("startIndex", 1), ("count", 2)]  # Okta's request after its settings are saved [O6]
-LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
 
 class RunError(Exception):
@@ -248,19 +248,15 @@ def run(args) -> int:
 
 def outcome(args, progress: Progress, status, report_dir: Path, deadline_reached: bool = False) -> int:
     """The exit code, and the sentence or summary that goes with it."""
-    if status == pytest.ExitCode.INTERRUPTED and deadline_reached:
-        if progress.run is not None:
-            progress.print_summary(report_dir)
-        print(f"scimulator: {DEADLINE_SENTENCE} ({args.deadline:g} s) after {progress.done} of {progress.total} "
-              "scenarios; the report is partial and gives no verdict.", file=sys.stderr)
-        return EXIT_FAILED
     if status == pytest.ExitCode.INTERRUPTED:
-        signum = progress.interrupted_by or signal.SIGINT
         if progress.run is not None:
             progress.print_summary(report_dir)
-        print(f"scimulator: interrupted ({signal.Signals(signum).name}) after {progress.done} of {progress.total} "
+        signum = progress.interrupted_by or signal.SIGINT
+        stopped = (f"{DEADLINE_SENTENCE} ({args.deadline:g} s)" if deadline_reached
+                   else f"interrupted ({signal.Signals(signum).name})")
+        print(f"scimulator: {stopped} after {progress.done} of {progress.total} "
               "scenarios; the report is partial and gives no verdict.", file=sys.stderr)
-        return EXIT_SIGNAL_BASE + int(signum)
+        return EXIT_FAILED if deadline_reached else EXIT_SIGNAL_BASE + int(signum)
     if progress.run is None:
         if status == pytest.ExitCode.NO_TESTS_COLLECTED or progress.total == 0:
             print("scimulator: no scenario matches that selection.", file=sys.stderr)

@@ -35,9 +35,13 @@ RETRY_AFTER_SECONDS = 5
 WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 
 
+def scim_error_body(status: int, detail: str) -> bytes:
+    return json.dumps(ScimError(status, detail).body()).encode()
+
+
 def scim_error_bytes(status: int, reason: str, detail: str, headers: dict | None = None) -> bytes:
     """A whole HTTP/1.1 answer carrying a SCIM Error body, for answers made outside the app."""
-    body = json.dumps(ScimError(status, detail).body()).encode()
+    body = scim_error_body(status, detail)
     lines = [f"HTTP/1.1 {status} {reason}", "Content-Type: application/scim+json; charset=utf-8",
              f"Content-Length: {len(body)}", "Connection: close", *(f"{k}: {v}" for k, v in (headers or {}).items())]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
@@ -49,7 +53,7 @@ class ScimErrorTask(ErrorTask):
     def execute(self):
         error = self.request.error
         detail = f"{error.reason}: {error.body}." if error.body else f"{error.reason}."
-        body = json.dumps(ScimError(error.code, detail).body()).encode()
+        body = scim_error_body(error.code, detail)
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/scim+json; charset=utf-8"))
         self.set_close_on_finish()

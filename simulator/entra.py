@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from simulator.directory import AppAssignments, Directory, Group, Person
+from simulator.directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
 from simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER, eq_filter, error_detail, list_problem, resources_of
 from simulator.transport import Exchange, Transport
 
@@ -36,10 +36,6 @@ MS_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCI
 WORK_EMAIL = 'emails[type eq "work"].value'
 PRIMARY_ROLE = 'roles[primary eq "True"].value'  # SingleAppRoleAssignment's target path [F12]
 ROLE_TYPE = "WindowsAzureActiveDirectoryRole"
-# Person field -> Enterprise User attribute (RFC 7643 section 4.3). Entra maps department and
-# employeeId by default [E1]; the others are mappings an admin adds (INF).
-ENTERPRISE_MAPPINGS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
-                       "organization": "organization", "division": "division"}
 MANAGER_SHAPES = ("documented", "field")
 MANAGER_REMOVALS = ("replace_empty", "remove_filtered")
 ROLE_MAPPINGS = (None, "SingleAppRoleAssignment", "AppRoleAssignmentsComplex")
@@ -502,7 +498,7 @@ class EntraEngine:
                       WORK_EMAIL: person.email, "name.givenName": person.given_name,
                       "name.familyName": person.family_name, "name.formatted": f"{person.given_name} {person.family_name}",
                       "externalId": self._external_id(person), "title": person.title,
-                      **{f"{ENTERPRISE}:{name}": getattr(person, source) for source, name in ENTERPRISE_MAPPINGS.items()}}
+                      **{f"{ENTERPRISE}:{name}": getattr(person, source) for source, name in ENTERPRISE_FIELDS.items()}}
         if self.roles_mapping == "SingleAppRoleAssignment":
             attributes[PRIMARY_ROLE] = person.roles[0] if person.roles else None
         return {path: value for path, value in attributes.items() if value is not None}
@@ -520,7 +516,7 @@ class EntraEngine:
             body["emails"] = [{"primary": True, "type": "work", "value": person.email}]
         if person.title:
             body["title"] = person.title
-        enterprise = {name: getattr(person, source) for source, name in ENTERPRISE_MAPPINGS.items()
+        enterprise = {name: getattr(person, source) for source, name in ENTERPRISE_FIELDS.items()
                       if getattr(person, source) is not None}
         if enterprise:
             body[ENTERPRISE] = enterprise
@@ -831,5 +827,5 @@ def mapped_attributes(resource: dict) -> dict[str, Any]:
             "name.familyName": name.get("familyName"), "name.formatted": name.get("formatted"),
             "externalId": resource.get("externalId"), "title": resource.get("title"),
             PRIMARY_ROLE: next((r.get("value") for r in roles if isinstance(r, dict) and r.get("primary") is True), None),
-            **{f"{ENTERPRISE}:{name}": enterprise.get(name) for name in ENTERPRISE_MAPPINGS.values()}}
+            **{f"{ENTERPRISE}:{name}": enterprise.get(name) for name in ENTERPRISE_FIELDS.values()}}
     return {path: value for path, value in flat.items() if value is not None}

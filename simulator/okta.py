@@ -24,16 +24,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
 
-from simulator.directory import AppAssignments, Directory, Group, Person
+from simulator.directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
 from simulator.scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
 from simulator.transport import Exchange, Transport
 
 PAGE = 100  # Okta's lookups and imports ask for 100 at a time [O1]
 FLAVOURS = ("oin", "aiw")
 QUERY_SPACES = ("%20", "+")
-# Person field -> the Enterprise User attribute Okta sends it as, when mapped (RFC 7643 section 4.3).
-ENTERPRISE_FIELDS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
-                     "organization": "organization", "division": "division"}
 
 
 @dataclass

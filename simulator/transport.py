@@ -150,24 +150,31 @@ def redact(value: Any, secrets: tuple[str, ...] = (), marker: str = REDACTED) ->
 # Every secret this process has sent (tokens, every password in a request body): a target that echoes
 # one anywhere (a header, an error's detail) must not put it into any record or report.
 _KNOWN_SECRETS: set[str] = set()
+# Derived from _KNOWN_SECRETS when a secret is added, not on every exchange or report string: the secrets
+# longest first, and each with the forms it takes in text (as is, JSON-escaped, HTML-escaped).
+_SORTED_SECRETS: tuple[str, ...] = ()
+_SECRET_FORMS: tuple[str, ...] = ()
 
 
 def register_secret(value: Any) -> None:
     """Make `value` a secret of the run: redacted wherever it appears from now on (too short a string is not searched)."""
-    if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+    global _SORTED_SECRETS, _SECRET_FORMS
+    if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH and value not in _KNOWN_SECRETS:
         _KNOWN_SECRETS.add(value)
+        _SORTED_SECRETS = tuple(sorted(_KNOWN_SECRETS, key=len, reverse=True))
+        _SECRET_FORMS = tuple(form for secret in _SORTED_SECRETS
+                              for form in dict.fromkeys((secret, json.dumps(secret)[1:-1], html.escape(secret))))
 
 
 def known_secrets() -> tuple[str, ...]:
     """The run's secrets, longest first, so that one inside another is never left half shown."""
-    return tuple(sorted(_KNOWN_SECRETS, key=len, reverse=True))
+    return _SORTED_SECRETS
 
 
 def hide_secrets(text: str) -> str:
     """`text` with every secret of the run replaced, also where JSON or HTML escaped it."""
-    for secret in known_secrets():
-        for form in {secret, json.dumps(secret)[1:-1], html.escape(secret)}:
-            text = text.replace(form, REDACTED)
+    for form in _SECRET_FORMS:
+        text = text.replace(form, REDACTED)
     return text
 
 

@@ -19,6 +19,7 @@ from simulator.scim import ENTERPRISE, GROUP, USER, list_problem, patch, resourc
 from simulator.transport import SCIM_JSON, ClientProfile
 from steps.judge import blocked, failed, read
 from steps.protocol_steps import last
+from steps.user_checks import manager_id
 
 # The Logic App's HTTP actions send Authorization, Accept and (on writes) Content-Type, all SCIM JSON.
 LOGIC_APP = ClientProfile(name="logic-app", by="idp", headers={"Accept": SCIM_JSON}, write_content_type=SCIM_JSON,
@@ -149,16 +150,13 @@ def user_with_mapped_attributes(logic_app, directory, gallery):
     gallery["user"] = answer.response_body["id"]
 
 
-def _replace_each(paths, value: Any) -> dict:
-    return patch(*({"op": "replace", "path": path, "value": value} for path in paths))
-
-
 @when(parsers.parse('the Logic App replaces each of those attributes with {value}'))
 def replace_with_empty(value, logic_app, gallery, answers):
     if value not in ('""', "null"):
         raise ValueError(f'the null-update test sends "" or null, not {value}')
     cleared = [path for path in USER_MAPPED if path not in NOT_CLEARED]
-    answers.append(logic_app.patch(f"/Users/{gallery['user']}", _replace_each(cleared, json.loads(value))))
+    answers.append(logic_app.patch(f"/Users/{gallery['user']}",
+                                   _replace_values(dict.fromkeys(cleared, json.loads(value)))))
 
 
 @then("each of those attributes of the user reads back null or empty")
@@ -199,7 +197,8 @@ def update_group(logic_app, directory, gallery, answers):
     answers.append(logic_app.patch(f"/Groups/{gallery['group']}", _replace_values(gallery["values"])))
 
 
-def _replace_values(values: dict[str, str]) -> dict:
+def _replace_values(values: dict[str, Any]) -> dict:
+    """One `replace` per path, each with its value."""
     return patch(*({"op": "replace", "path": path, "value": value} for path, value in values.items()))
 
 
@@ -280,14 +279,9 @@ def remove_manager(name, logic_app, created_ids, answers):
     answers.append(logic_app.patch(f"/Users/{created_ids[name]}", _manager_operation("Replace", "")))
 
 
-def _manager_id(user: dict) -> Any:
-    manager = (user.get(ENTERPRISE) or {}).get("manager")
-    return manager.get("value") if isinstance(manager, dict) else manager
-
-
 @then(parsers.parse('the manager of "{name}" reads back as "{manager}"'))
 def manager_is(name, manager, logic_app, created_ids):
-    found = _manager_id(read(logic_app, f"/Users/{created_ids[name]}", f"The user {name}"))
+    found = manager_id(read(logic_app, f"/Users/{created_ids[name]}", f"The user {name}"))
     if found != created_ids[manager]:
         raise failed(f"The manager of {name} must be {manager} ({created_ids[manager]}); the target has "
                      f"{json.dumps(found)}.", logic_app.record[-1])
@@ -295,7 +289,7 @@ def manager_is(name, manager, logic_app, created_ids):
 
 @then(parsers.parse('"{name}" reads back with no manager'))
 def no_manager(name, logic_app, created_ids):
-    found = _manager_id(read(logic_app, f"/Users/{created_ids[name]}", f"The user {name}"))
+    found = manager_id(read(logic_app, f"/Users/{created_ids[name]}", f"The user {name}"))
     if found not in (None, ""):
         raise failed(f"The manager of {name} was replaced with an empty value and must be gone; the target has "
                      f"{json.dumps(found)}.", logic_app.record[-1])

@@ -119,7 +119,7 @@ def idp_requests(exchanges: list[Exchange], method: str | None = None, path_part
     return [x for x in exchanges if x.by == "idp" and (method is None or x.method == method) and path_part in x.url]
 
 
-def held_in_target(verify, endpoint: str, body: dict) -> dict:
+def held_in_target(verify, endpoint: str, body: dict, cause: str | None = None) -> dict:
     """Setting up what the target already holds, with a plain SCIM create.
 
     A target that refuses it leaves the scenario blocked, not failed: the scenario is about what the
@@ -127,6 +127,6 @@ def held_in_target(verify, endpoint: str, body: dict) -> dict:
     """
     answer = verify.post(endpoint, body)
     if answer.status != 201 or not isinstance(answer.response_body, dict):
-        cause = "create-user" if endpoint == "/Users" else "create-group"
+        cause = cause or ("create-user" if endpoint == "/Users" else "create-group")
         raise blocked(cause, f"Setting up: the target did not create the resource with POST {endpoint} (201).", answer)
     return answer.response_body

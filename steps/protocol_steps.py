@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from urllib.parse import unquote
 
 import pytest
@@ -59,11 +60,9 @@ def users_exist(names, verify, scenario_prefix, created_ids):
 @given(parsers.parse('the target holds the group "{name}" with the members {names}'))
 def group_exists(name, names, verify, scenario_prefix, created_ids):
     members = [{"value": created_ids[n]} for n in aliases(names)]
-    answer = verify.post("/Groups", {"schemas": [GROUP], "displayName": f"{scenario_prefix}{name}", "members": members})
-    if answer.status != 201 or not isinstance(answer.response_body, dict):
-        raise blocked("create-group-with-members",
-                      "Setting up: the target did not create a group with members with POST /Groups (201).", answer)
-    created_ids[name] = answer.response_body.get("id")
+    created = held_in_target(verify, "/Groups", {"schemas": [GROUP], "displayName": f"{scenario_prefix}{name}",
+                                                 "members": members}, cause="create-group-with-members")
+    created_ids[name] = created.get("id")
 
 
 @when(parsers.parse("the client sends {method} {path} with the body"))
@@ -428,10 +427,10 @@ def pages_are_consistent(pages):
 @then(parsers.parse("the pages together hold each of the users {names} exactly once"))
 def pages_hold_each_once(names, pages, scenario_prefix):
     expected = [f"{scenario_prefix}{n}".lower() for n in aliases(names)]
-    seen = [str(value_at(r, "userName")).lower() for _, _, page in pages for r in resources_of(page.response_body)]
+    seen = {str(value_at(r, "userName")).lower() for _, _, page in pages for r in resources_of(page.response_body)}
     ids = [r.get("id") for _, _, page in pages for r in resources_of(page.response_body)]
     last_page = pages[-1][2] if pages else None
-    repeated = sorted({i for i in ids if ids.count(i) > 1 and i is not None})
+    repeated = sorted(i for i, seen_times in Counter(ids).items() if seen_times > 1 and i is not None)
     if repeated:
         raise failed(f"Pages must not overlap: the ids {repeated[:5]} came on more than one page (an unstable order "
                      "makes Okta's import miss users).", last_page)

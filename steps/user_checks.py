@@ -9,12 +9,9 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import parsers, then
 
+from simulator.directory import ENTERPRISE_FIELDS
 from simulator.scim import ENTERPRISE
 from steps.judge import aliases, failed, find_users, read
-
-# Person field -> the Enterprise User attribute it is sent as (RFC 7643 section 4.3).
-ENTERPRISE_FIELDS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
-                     "organization": "organization", "division": "division"}
 
 
 @pytest.fixture
@@ -44,7 +41,7 @@ def enterprise_attributes(alias, verify, target_id_of, people):
 @then(parsers.parse('the target\'s user "{alias}" has the manager "{manager}"'))
 def has_manager(alias, manager, verify, target_id_of):
     user = _user(verify, target_id_of, alias)
-    actual = _manager_id(user)
+    actual = manager_id(user)
     if actual != target_id_of(manager):
         raise failed(f"The user {alias} must have {manager} ({target_id_of(manager)}) as manager in the enterprise "
                      f"extension; the target has {actual!r}.", verify.record[-1])
@@ -53,12 +50,13 @@ def has_manager(alias, manager, verify, target_id_of):
 @then(parsers.parse('the target\'s user "{alias}" has no manager'))
 def has_no_manager(alias, verify, target_id_of):
     user = _user(verify, target_id_of, alias)
-    if _manager_id(user):
+    if manager_id(user):
         raise failed(f"The user {alias} must have no manager once it was removed; the target still has "
-                     f"{_manager_id(user)!r}.", verify.record[-1])
+                     f"{manager_id(user)!r}.", verify.record[-1])
 
 
-def _manager_id(user: dict) -> str | None:
+def manager_id(user: dict) -> str | None:
+    """The manager's id in the enterprise extension (a {"value"} object or a plain id), None when absent or empty."""
     extension = user.get(ENTERPRISE) if isinstance(user.get(ENTERPRISE), dict) else {}
     manager = extension.get("manager")
     if isinstance(manager, dict):

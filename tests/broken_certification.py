@@ -11,7 +11,7 @@ import json
 import re
 
 from tests.broken_protocol import refuses_plain_json
-from tests.broken_targets import ERROR, Broken, Call, _json_response, breaker
+from tests.broken_targets import ERROR, Broken, Call, _json_response, breaker, scim_error
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -79,8 +79,7 @@ def errors_without_status(call: Call):
 def malformed_authorization_forbidden(call: Call):
     """An Authorization header that is not "Bearer ..." answers 403, where Okta's SPEC step 11 expects 401."""
     if not call.environ.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
-        return _json_response("403 FORBIDDEN", [("Content-Type", "application/scim+json")],
-                              {"schemas": [ERROR], "status": "403", "detail": "Forbidden."})
+        return scim_error("403 FORBIDDEN", "Forbidden.")
     return call.forward()
 
 
@@ -102,8 +101,7 @@ def user_read_without_names(call: Call):
 def no_groups_endpoint(call: Call):
     """GET /Groups answers 404 (Okta's optional SPEC step 10)."""
     if call.method == "GET" and call.path.endswith("/Groups"):
-        return _json_response("404 NOT FOUND", [("Content-Type", "application/scim+json")],
-                              {"schemas": [ERROR], "status": "404", "detail": "No such endpoint."})
+        return scim_error("404 NOT FOUND", "No such endpoint.")
     return call.forward()
 
 

@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
-from tests.broken_targets import ERROR, Broken, Call, _json_response, breaker
+from tests.broken_targets import SCIM_JSON, Broken, Call, _json_response, breaker, scim_error
 
 USER_BY_ID = re.compile(r".*/Users/[^/]+")
 GROUP_BY_ID = re.compile(r".*/Groups/[^/]+")
-SCIM_HEADERS = [("Content-Type", "application/scim+json")]
-
-
-def _error(status: str, detail: str, scim_type: str | None = None) -> tuple[str, list, bytes]:
-    body: dict[str, Any] = {"schemas": [ERROR], "status": status.split()[0], "detail": detail}
-    if scim_type:
-        body["scimType"] = scim_type
-    return _json_response(status, SCIM_HEADERS, body)
 
 
 def _operations(call: Call) -> list[dict]:
@@ -63,7 +54,7 @@ def refuses_string_manager(call: Call):
     """A manager sent as a plain id string (the field shape) is refused with 400; only the $ref list is taken."""
     if call.method == "PATCH" and any(_is_manager(op) and isinstance(op.get("value"), str) and op["value"]
                                       for op in _operations(call)):
-        return _error("400 BAD REQUEST", "manager must be an object with a value.", "invalidValue")
+        return scim_error("400 BAD REQUEST", "manager must be an object with a value.", "invalidValue")
     return call.forward()
 
 
@@ -89,7 +80,7 @@ def refuses_filtered_manager_removal(call: Call):
     """A value filter on the single-valued manager is refused, as RFC 7644 defines filters on multi-valued
     attributes only: Azure AD's `remove` of `manager[value eq "<id>"]` [F24] is answered 400."""
     if call.method == "PATCH" and any(str(op.get("path") or "").lower().startswith("manager[") for op in _operations(call)):
-        return _error("400 BAD REQUEST", "'manager' is not multi-valued; it cannot take a [value filter].", "invalidPath")
+        return scim_error("400 BAD REQUEST", "'manager' is not multi-valued; it cannot take a [value filter].", "invalidPath")
     return call.forward()
 
 
@@ -114,7 +105,7 @@ def external_id_filter_never_matches(call: Call):
     """`externalId eq "..."` never matches anything (an unindexed or mis-mapped attribute)."""
     if call.method == "GET" and call.path.endswith("/Users") and \
             call.query.get("filter", "").strip().lower().startswith("externalid"):
-        return _json_response("200 OK", SCIM_HEADERS, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        return _json_response("200 OK", SCIM_JSON, {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
                                                         "totalResults": 0, "startIndex": 1, "itemsPerPage": 0,
                                                         "Resources": []})
     return call.forward()
@@ -136,7 +127,7 @@ def ignores_string_booleans(call: Call):
 def refuses_capitalised_ops(call: Call):
     """PATCH `op` compared case-sensitively: "Add", "Replace" and "Remove" are refused with 400."""
     if call.method == "PATCH" and any(str(op.get("op", "")) != str(op.get("op", "")).lower() for op in _operations(call)):
-        return _error("400 BAD REQUEST", "op must be one of add, replace, remove.", "invalidSyntax")
+        return scim_error("400 BAD REQUEST", "op must be one of add, replace, remove.", "invalidSyntax")
     return call.forward()
 
 
@@ -144,7 +135,7 @@ def refuses_capitalised_ops(call: Call):
 def requires_scim_accept(call: Call):
     """A GET whose Accept names no JSON media type is answered 406 (the server renders HTML otherwise)."""
     if call.method == "GET" and "json" not in call.environ.get("HTTP_ACCEPT", ""):
-        return _error("406 NOT ACCEPTABLE", "Accept must be application/scim+json.")
+        return scim_error("406 NOT ACCEPTABLE", "Accept must be application/scim+json.")
     return call.forward()
 
 
@@ -152,7 +143,7 @@ def requires_scim_accept(call: Call):
 def requires_schemas_first(call: Call):
     """A PATCH body is parsed in key order and must start with `schemas`; Entra's `Operations` first is refused."""
     if call.method == "PATCH" and not call.body.lstrip().startswith(b'{"schemas"'):
-        return _error("400 BAD REQUEST", "schemas must come first.", "invalidSyntax")
+        return scim_error("400 BAD REQUEST", "schemas must come first.", "invalidSyntax")
     return call.forward()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from simulator.scim import ENTERPRISE
-from tests.broken_targets import ERROR, Broken, Call, _json_response, breaker
+from tests.broken_targets import Broken, Call, _json_response, breaker, scim_error
 
 USER_BY_ID = re.compile(r".*/Users/[^/]+")
 GROUP_BY_ID = re.compile(r".*/Groups/[^/]+")
@@ -167,9 +167,7 @@ def refuses_member_changes_by_put(call: Call):
     body = call.json()
     if call.method == "PUT" and GROUP_BY_ID.fullmatch(call.path) and isinstance(body, dict):
         if _member_ids(body) != _member_ids(_stored(call)):
-            return _json_response("400 BAD REQUEST", [("Content-Type", "application/scim+json")],
-                                  {"schemas": [ERROR], "status": "400", "scimType": "mutability",
-                                   "detail": "attribute members is immutable"})
+            return scim_error("400 BAD REQUEST", "attribute members is immutable", "mutability")
     return call.forward()
 
 
@@ -177,9 +175,7 @@ def refuses_member_changes_by_put(call: Call):
 def refuses_delete_with_content_type(call: Call):
     """A DELETE that carries a Content-Type with an empty body is answered 400."""
     if call.method == "DELETE" and call.environ.get("CONTENT_TYPE") and not call.body:
-        return _json_response("400 BAD REQUEST", [("Content-Type", "application/scim+json")],
-                              {"schemas": [ERROR], "status": "400",
-                               "detail": "A request with a Content-Type needs a body."})
+        return scim_error("400 BAD REQUEST", "A request with a Content-Type needs a body.")
     return call.forward()
 
 

@@ -9,15 +9,9 @@ from __future__ import annotations
 import json
 import re
 
-from tests.broken_targets import ERROR, Broken, Call, _json_response, breaker
+from tests.broken_targets import Broken, Call, _json_response, breaker, resources_of, scim_error
 
 USER_PATH = re.compile(r".*/Users(/[^/]+)?")
-
-
-def _resources(body) -> list[dict]:
-    if not isinstance(body, dict):
-        return []
-    return [r for r in body.get("Resources", []) if isinstance(r, dict)] if "Resources" in body else [body]
 
 
 def echoes_passwords():
@@ -40,7 +34,7 @@ def echoes_passwords():
         body = json.loads(data)
         if call.method in ("POST", "PUT", "PATCH"):
             remember(call, body)
-        for resource in _resources(body):
+        for resource in resources_of(body):
             if resource.get("id") in passwords:
                 resource["password"] = passwords[resource["id"]]
         return _json_response(status, headers, body)
@@ -52,9 +46,7 @@ def refuses_plain_json(call: Call):
     """Answers 415 to a write labelled application/json (it wants application/scim+json only)."""
     media_type = call.environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if call.method in ("POST", "PUT", "PATCH") and media_type == "application/json":
-        return _json_response("415 UNSUPPORTED MEDIA TYPE", [("Content-Type", "application/scim+json")],
-                              {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "415",
-                               "detail": "Content-Type must be application/scim+json."})
+        return scim_error("415 UNSUPPORTED MEDIA TYPE", "Content-Type must be application/scim+json.")
     return call.forward()
 
 
@@ -92,12 +84,9 @@ def no_groups_with_members_nor_sw(call: Call):
     """
     body = call.json()
     if call.method == "POST" and call.path.endswith("/Groups") and isinstance(body, dict) and body.get("members"):
-        return _json_response("400 BAD REQUEST", [("Content-Type", "application/scim+json")],
-                              {"schemas": [ERROR], "status": "400", "detail": "Create the group, then add its members."})
+        return scim_error("400 BAD REQUEST", "Create the group, then add its members.")
     if call.method == "GET" and re.search(r"\s(sw|co|ew)\s", call.query.get("filter", "")):
-        return _json_response("400 BAD REQUEST", [("Content-Type", "application/scim+json")],
-                              {"schemas": [ERROR], "status": "400", "scimType": "invalidFilter",
-                               "detail": "Only eq is supported."})
+        return scim_error("400 BAD REQUEST", "Only eq is supported.", "invalidFilter")
     return call.forward()
 
 
@@ -105,17 +94,12 @@ def _outside_quotes(text: str) -> str:
     return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
 
 
-def _invalid_filter(detail: str):
-    return _json_response("400 BAD REQUEST", [("Content-Type", "application/scim+json")],
-                          {"schemas": [ERROR], "status": "400", "scimType": "invalidFilter", "detail": detail})
-
-
 def refuses_filters_where(pattern: str, detail: str):
     """A target whose filter parser refuses what `pattern` finds outside the filter's quoted values."""
     @breaker
     def change(call: Call):
         if call.method == "GET" and re.search(pattern, _outside_quotes(call.query.get("filter", ""))):
-            return _invalid_filter(detail)
+            return scim_error("400 BAD REQUEST", detail, "invalidFilter")
         return call.forward()
     return change
 
@@ -125,9 +109,7 @@ def refuses_out_of_range_paging(call: Call):
     """A startIndex below 1 or a negative count is a 400, where RFC 7644 says to read them as 1 and 0."""
     start, count = call.query.get("startIndex", "1"), call.query.get("count", "0")
     if call.method == "GET" and (start.lstrip("-").isdigit() and int(start) < 1 or count.startswith("-")):
-        return _json_response("400 BAD REQUEST", [("Content-Type", "application/scim+json")],
-                              {"schemas": [ERROR], "status": "400", "scimType": "invalidValue",
-                               "detail": "startIndex must be 1 or more and count 0 or more."})
+        return scim_error("400 BAD REQUEST", "startIndex must be 1 or more and count 0 or more.", "invalidValue")
     return call.forward()
 
 

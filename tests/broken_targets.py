@@ -73,6 +73,24 @@ def _json_response(status: str, headers: list, body: Any) -> tuple[str, list, by
     return status, headers, json.dumps(body).encode()
 
 
+SCIM_JSON = [("Content-Type", "application/scim+json")]
+
+
+def scim_error(status: str, detail: str, scim_type: str | None = None) -> tuple[str, list, bytes]:
+    """A SCIM error response: `status` is the status line ("400 BAD REQUEST")."""
+    body: dict[str, Any] = {"schemas": [ERROR], "status": status.split()[0], "detail": detail}
+    if scim_type:
+        body["scimType"] = scim_type
+    return _json_response(status, SCIM_JSON, body)
+
+
+def resources_of(body: Any) -> list[dict]:
+    """The resources of an answer: a ListResponse's Resources, or the one resource it is."""
+    if not isinstance(body, dict):
+        return []
+    return [r for r in body.get("Resources", []) if isinstance(r, dict)] if "Resources" in body else [body]
+
+
 def _sets_inactive(body: Any) -> bool:
     text = json.dumps(body) if body is not None else ""
     return bool(re.search(r'"active":\s*(false|"false")', text, re.IGNORECASE)) or bool(

@@ -26,10 +26,9 @@ from __future__ import annotations
 import json
 import re
 
-from tests.broken_targets import ERROR, Call, _json_response
+from tests.broken_targets import Call, _json_response, resources_of, scim_error
 
 PAGE_CAP = 50
-SCIM_JSON = [("Content-Type", "application/scim+json")]
 EXTENSION = "urn:scimulator:legal:2.0:User"
 
 _VALUE = r'(?:"(?:[^"\\]|\\.)*"|true|false|null|-?\d+(?:\.\d+)?)'
@@ -40,22 +39,9 @@ EQ_AND = re.compile(rf"\s*{_COMPARISON}(?:\s+and\s+{_COMPARISON})*\s*", re.IGNOR
 EQ_ONLY = re.compile(rf"\s*{_COMPARISON}\s*", re.IGNORECASE)  # one comparison: what Okta sends [O2]
 
 
-def _error(status: str, detail: str, scim_type: str | None = None):
-    body = {"schemas": [ERROR], "status": status.split()[0], "detail": detail}
-    if scim_type:
-        body["scimType"] = scim_type
-    return _json_response(status, SCIM_JSON, body)
-
-
 def emails_of(resource) -> set[str]:
     emails = resource.get("emails") if isinstance(resource, dict) else None
     return {str(e.get("value", "")).lower() for e in emails or [] if isinstance(e, dict) and e.get("value")}
-
-
-def _resources(body) -> list[dict]:
-    if not isinstance(body, dict):
-        return []
-    return [r for r in body.get("Resources", []) if isinstance(r, dict)] if "Resources" in body else [body]
 
 
 class LegalTarget:
@@ -76,13 +62,13 @@ class LegalTarget:
         call.environ.pop("HTTP_IF_MATCH", None)
         call.environ.pop("HTTP_IF_NONE_MATCH", None)
         if call.path.rstrip("/").endswith("/Bulk"):
-            return _error("501 NOT IMPLEMENTED", "This service does not support /Bulk.")
+            return scim_error("501 NOT IMPLEMENTED", "This service does not support /Bulk.")
         if call.method == "GET" and "filter" in call.query and not self.filters.fullmatch(call.query["filter"]):
-            return _error("400 BAD REQUEST", "This filter is not supported: only eq comparisons"
+            return scim_error("400 BAD REQUEST", "This filter is not supported: only eq comparisons"
                           + (", joined by and." if self.filters is EQ_AND else "."), "invalidFilter")
         taken = self.email_taken(call) or self.value_taken(call)
         if taken:
-            return _error("409 CONFLICT", f"{taken} belongs to another resource.", "uniqueness")
+            return scim_error("409 CONFLICT", f"{taken} belongs to another resource.", "uniqueness")
         status, headers, data = call.forward(query=self.capped(call))
         if not status.startswith("2"):
             return status, headers, data
@@ -121,7 +107,7 @@ class LegalTarget:
         return f"The {attribute} {body[attribute]}" if status.startswith("200") and json.loads(data).get("totalResults") else None
 
     def remember(self, body) -> None:
-        for user in _resources(body):
+        for user in resources_of(body):
             if user.get("id"):
                 self.forget(user["id"])
                 self.email_holders.update({email: user["id"] for email in emails_of(user)})
@@ -139,13 +125,12 @@ class LegalTarget:
             return body
         if isinstance(body, dict) and "totalResults" in body:
             self.trim_list(body)
-        for resource in _resources(body):
+        for resource in resources_of(body):
             (resource.get("meta") or {}).pop("version", None)
             if "/Users" in call.path and resource.get("id"):
                 resource["schemas"] = [*resource.get("schemas", []), EXTENSION]
                 resource[EXTENSION] = {"costCode": "legal-variant"}
         return body
-
 
     @staticmethod
     def trim_list(body: dict) -> None:

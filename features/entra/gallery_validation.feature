@@ -43,7 +43,7 @@ Feature: Microsoft's SCIM Validation Logic App, the tests that call the endpoint
       """
       {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
        "userName": "{prefix}Logic.App-Create@Contoso.com", "active": true, "externalId": "{prefix}la-create",
-       "displayName": "Logic App Create", "name": {"givenName": "Logic", "familyName": "Create"},
+       "displayName": "{prefix}Logic App Create", "name": {"givenName": "Logic", "familyName": "Create"},
        "emails": [{"type": "work", "primary": true, "value": "{prefix}logic.app-create@contoso.com"}],
        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Validation"}}
       """
