@@ -1,3 +1,3 @@
 """Loads the scimulator plugin, so that plain `pytest` in a checkout runs the conformance suite."""
 
-pytest_plugins = ["steps.plugin"]
+pytest_plugins = ["scimulator.steps.plugin"]

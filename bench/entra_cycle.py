@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from bench.targets import TARGETS, TOKEN
-from simulator import ENTRA, Directory, EntraEngine, Transport, VirtualClock
+from scimulator.simulator import ENTRA, Directory, EntraEngine, Transport, VirtualClock
 
 
 def run(users: int, groups: int, members_each: int, log) -> list[dict]:

@@ -27,7 +27,7 @@ class Target:
 
 def seed_reference_store(db: Path, users: int) -> None:
     """Fill a reference-server SQLite file through its own /Bulk endpoint, in-process (setup, not measured)."""
-    from reference_server import ServerConfig, create_app
+    from scimulator.reference_server import ServerConfig, create_app
 
     http = create_app(ServerConfig(db_path=str(db), tokens=[TOKEN])).test_client()
     for start in range(0, users, BULK_SIZE):

@@ -5,7 +5,7 @@ It knows nothing of the rest of scimulator: ``create_app`` is all a QA team need
 sandbox or embed it in their own tests.
 """
 
-from reference_server.app import create_app
-from reference_server.config import ServerConfig
+from .app import create_app
+from .config import ServerConfig
 
 __all__ = ["create_app", "ServerConfig"]

@@ -19,11 +19,11 @@ from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
 
-from reference_server.auth import CHALLENGE, TokenVerifier
-from reference_server.errors import ScimError, bad_request, not_found
-from reference_server.limits import bounded_count, load_json
-from reference_server.schema import GROUP, RESOURCE_TYPES
-from reference_server.vendor import ROTATION_OVERLAP, ServerClock, VendorStore
+from .auth import CHALLENGE, TokenVerifier
+from .errors import ScimError, bad_request, not_found
+from .limits import bounded_count, load_json
+from .schema import GROUP, RESOURCE_TYPES
+from .vendor import ROTATION_OVERLAP, ServerClock, VendorStore
 
 ADMIN_PREFIX = "/admin/v1"
 ROLES = ("Viewer", "Developer", "Admin", "Owner")

@@ -14,20 +14,20 @@ from typing import Any
 from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
-from reference_server.admin import ADMIN_PREFIX, admin_blueprint
-from reference_server.auth import CHALLENGE, TokenVerifier
-from reference_server.bulk import run_bulk
-from reference_server.config import ServerConfig, utc_now
-from reference_server.discovery import resource_types, schemas, service_provider_config
-from reference_server.errors import ScimError, bad_request, not_found
-from reference_server.limits import load_json
-from reference_server.logs import limit_logging, log_unexpected
-from reference_server.projection import parse_attribute_list, project
-from reference_server.schema import BY_ENDPOINT, RESOURCE_TYPES, SCHEMAS, ResourceType
-from reference_server.service import ListQuery, ScimService, etag, to_resource
-from reference_server.storage import Storage, Stored
-from reference_server.sync_log import record_refusal
-from reference_server.vendor import ServerClock, VendorStore
+from .admin import ADMIN_PREFIX, admin_blueprint
+from .auth import CHALLENGE, TokenVerifier
+from .bulk import run_bulk
+from .config import ServerConfig, utc_now
+from .discovery import resource_types, schemas, service_provider_config
+from .errors import ScimError, bad_request, not_found
+from .limits import load_json
+from .logs import limit_logging, log_unexpected
+from .projection import parse_attribute_list, project
+from .schema import BY_ENDPOINT, RESOURCE_TYPES, SCHEMAS, ResourceType
+from .service import ListQuery, ScimService, etag, to_resource
+from .storage import Storage, Stored
+from .sync_log import record_refusal
+from .vendor import ServerClock, VendorStore
 
 SCIM_JSON = "application/scim+json"
 PREFIX = "/scim/v2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from reference_server.errors import ScimError
+from .errors import ScimError
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="scim"'}
 

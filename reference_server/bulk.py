@@ -12,12 +12,12 @@ import logging
 import re
 from typing import Any
 
-from reference_server.config import ServerConfig
-from reference_server.errors import ScimError, bad_request
-from reference_server.limits import MAX_BULK_CHAIN
-from reference_server.logs import log_unexpected
-from reference_server.schema import BY_ENDPOINT
-from reference_server.service import ScimService, etag, to_resource
+from .config import ServerConfig
+from .errors import ScimError, bad_request
+from .limits import MAX_BULK_CHAIN
+from .logs import log_unexpected
+from .schema import BY_ENDPOINT
+from .service import ScimService, etag, to_resource
 
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_server.config import ServerConfig
-from reference_server.schema import RESOURCE_TYPES, SCHEMAS
+from .config import ServerConfig
+from .schema import RESOURCE_TYPES, SCHEMAS
 
 SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
-from reference_server.errors import ScimError, bad_request
-from reference_server.limits import MAX_FILTER_NESTING, MAX_FILTER_TERMS, check_text
-from reference_server.schema import Attribute, ResourceType
+from .errors import ScimError, bad_request
+from .limits import MAX_FILTER_NESTING, MAX_FILTER_TERMS, check_text
+from .schema import Attribute, ResourceType
 
 COMPARE_OPS = {"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"}
 ORDER_OPS = {"gt", "ge", "lt", "le"}

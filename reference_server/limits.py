@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from reference_server.errors import bad_request
+from .errors import bad_request
 
 MAX_JSON_DEPTH = 32  # a SCIM body nests about 6 levels (PatchOp > Operations > op > value > list > element)
 MAX_PATCH_OPERATIONS = 1000

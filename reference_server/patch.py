@@ -19,11 +19,11 @@ import copy
 import json
 from typing import Any
 
-from reference_server.errors import bad_request
-from reference_server.limits import MAX_PATCH_OPERATIONS
-from reference_server.filter import And, AttrRef, Compare, Resolved, compile_node, parse_path, split_attr_path
-from reference_server.resources import check_single_primary, coerce, with_schemas
-from reference_server.schema import Attribute, ResourceType
+from .errors import bad_request
+from .limits import MAX_PATCH_OPERATIONS
+from .filter import And, AttrRef, Compare, Resolved, compile_node, parse_path, split_attr_path
+from .resources import check_single_primary, coerce, with_schemas
+from .schema import Attribute, ResourceType
 
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 OPS = {"add", "replace", "remove"}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from reference_server.errors import bad_request
-from reference_server.filter import AttrRef, split_attr_path
-from reference_server.limits import MAX_ATTRIBUTE_NAMES
-from reference_server.schema import COMMON_ATTRIBUTES, ResourceType
+from .errors import bad_request
+from .filter import AttrRef, split_attr_path
+from .limits import MAX_ATTRIBUTE_NAMES
+from .schema import COMMON_ATTRIBUTES, ResourceType
 
 
 def parse_attribute_list(text: str | None, param: str) -> list[AttrRef]:

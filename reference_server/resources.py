@@ -13,9 +13,9 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from reference_server.errors import bad_request
-from reference_server.filter import parse_datetime
-from reference_server.schema import COMMON_ATTRIBUTES, SCHEMAS, Attribute, ResourceType
+from .errors import bad_request
+from .filter import parse_datetime
+from .schema import COMMON_ATTRIBUTES, SCHEMAS, Attribute, ResourceType
 
 BOOLEAN_STRINGS = {"true": True, "false": False}
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reference_server.errors import ScimError, bad_request
-from reference_server.limits import MAX_INDEX
-from reference_server.filter import (AttrRef, Resolved, compile_node, fold, index_hint, parse, resolve,
+from .errors import ScimError, bad_request
+from .limits import MAX_INDEX
+from .filter import (AttrRef, Resolved, compile_node, fold, index_hint, parse, resolve,
                                      split_attr_path, values_at)
-from reference_server.patch import apply_patch
-from reference_server.projection import project
-from reference_server.resources import normalise
-from reference_server.schema import RESOURCE_TYPES, ResourceType
-from reference_server.storage import Storage, Stored
+from .patch import apply_patch
+from .projection import project
+from .resources import normalise
+from .schema import RESOURCE_TYPES, ResourceType
+from .storage import Storage, Stored
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 

@@ -26,9 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from reference_server.errors import ScimError, bad_request, conflict, not_found
-from reference_server.filter import fold
-from reference_server.schema import GROUP, USER, ResourceType
+from .errors import ScimError, bad_request, conflict, not_found
+from .filter import fold
+from .schema import GROUP, USER, ResourceType
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS resources (

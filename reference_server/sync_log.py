@@ -11,7 +11,7 @@ import json
 
 from flask import Response
 
-from reference_server.vendor import VendorStore
+from .vendor import VendorStore
 
 ACTIONS = {"POST": "CREATE", "PUT": "UPDATE", "PATCH": "UPDATE", "DELETE": "DELETE"}
 RESOURCE_ENDPOINTS = {"users": "User", "groups": "Group"}

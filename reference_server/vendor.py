@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from reference_server.auth import token_hash
+from .auth import token_hash
 
 LAST_YEAR = 9000  # a moved clock stays where dates (and a day's arithmetic on them) still work
 ROTATION_OVERLAP = timedelta(hours=24)  # CloudThinker: "the old token stays valid for 24 more hours"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reports.model import BaselineOutcome, RunResult
+from .model import BaselineOutcome, RunResult
 
 
 class BaselineError(Exception):

@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from reports.model import RunResult, ScenarioResult
+from .model import RunResult, ScenarioResult
 
 HTTP_VERSION = "HTTP/1.1"
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from reports.curl import curl_command
-from reports.failure import root_causes
-from reports.model import RunResult, ScenarioResult, verdict_phrase
-from reports.replay import replay_script
-from reports.sources import linked_html
+from .curl import curl_command
+from .failure import root_causes
+from .model import RunResult, ScenarioResult, verdict_phrase
+from .replay import replay_script
+from .sources import linked_html
 
 ORDER = {"failed": 0, "error": 1, "skipped": 2, "passed": 3}
 
@@ -42,7 +42,7 @@ def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
 
 
 def render(run: RunResult) -> str:
-    environment = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    environment = Environment(loader=PackageLoader(__package__, "templates"), autoescape=select_autoescape(["html", "j2"]))
     environment.filters["pretty"] = _pretty
     environment.filters["curl"] = curl_command
     environment.filters["cite"] = linked_html

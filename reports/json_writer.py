@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reports.model import RunResult
+from .model import RunResult
 
 
 def render(run: RunResult) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 
-from reports.failure import failure_text
-from reports.model import RunResult, ScenarioResult
+from .failure import failure_text
+from .model import RunResult, ScenarioResult
 
 ACCEPTED = "accepted by the baseline"
 

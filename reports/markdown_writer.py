@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reports.failure import format_failure, root_causes
-from reports.model import RunResult, ScenarioResult, verdict_phrase
-from reports.sources import cited
+from .failure import format_failure, root_causes
+from .model import RunResult, ScenarioResult, verdict_phrase
+from .sources import cited
 
 MAX_LISTED = 25
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reports.failure import Failure
-from reports.sources import cited
+from .failure import Failure
+from .sources import cited
 
-from reports.certification import PROFILES as CERTIFICATION_PROFILES, assess
+from .certification import PROFILES as CERTIFICATION_PROFILES, assess
 
 PROFILES = ("okta", "entra", "rfc7644", "vendor")
 

@@ -14,9 +14,9 @@ import hashlib
 import json
 import re
 
-from reports.curl import SKIPPED_HEADERS
-from reports.model import ScenarioResult
-from simulator.transport import REDACTED
+from .curl import SKIPPED_HEADERS
+from .model import ScenarioResult
+from scimulator.simulator.transport import REDACTED
 
 PASSWORD_PLACEHOLDER = "Scimulator-Replay-1!"
 MIN_ID_LENGTH = 6  # shorter ids ("7") stay literal: carrying them would rewrite every digit of a request

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reports import har, html_writer, json_writer, junit_writer, markdown_writer
-from reports.model import RunResult
-from reports.replay import replay_script, script_path
+from . import har, html_writer, json_writer, junit_writer, markdown_writer
+from .model import RunResult
+from .replay import replay_script, script_path
 
 FILES = {"report.json": json_writer.render, "report.html": html_writer.render, "summary.md": markdown_writer.render,
          "junit.xml": junit_writer.render, "exchanges.har": har.render}

@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from reference_server import ServerConfig
+    from scimulator.reference_server import ServerConfig
     from scimulator.server import build_server
 
     if not 0 <= args.port <= 65535:

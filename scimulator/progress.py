@@ -8,9 +8,9 @@ from typing import TextIO
 
 import pytest
 
-from reports.failure import format_failure
-from reports.model import PROFILES, RunResult, verdict_phrase
-from steps.reporting import RUN
+from scimulator.reports.failure import format_failure
+from scimulator.reports.model import PROFILES, RunResult, verdict_phrase
+from scimulator.steps.reporting import RUN
 
 MAX_FAILURES_SHOWN = 10
 

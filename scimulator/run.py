@@ -34,16 +34,16 @@ import pytest
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.gherkin_parser import get_gherkin_document
 
-import steps
-from reports.baseline import BaselineError, read_baseline
-from reports.certification import PROFILES as CERTIFICATION_PROFILES
-from reports.model import BUNDLED_FEATURES, RunResult
-from reports.writers import write_all
+import scimulator.steps as steps
+from scimulator.reports.baseline import BaselineError, read_baseline
+from scimulator.reports.certification import PROFILES as CERTIFICATION_PROFILES
+from scimulator.reports.model import BUNDLED_FEATURES, RunResult
+from scimulator.reports.writers import write_all
 from scimulator.progress import Progress
-from simulator import VERIFY, Transport
-from simulator.scim import LIST_RESPONSE
-from simulator.transport import TOOL_VERSION
-from steps.plugin import DEADLINE_SENTENCE
+from scimulator.simulator import VERIFY, Transport
+from scimulator.simulator.scim import LIST_RESPONSE
+from scimulator.simulator.transport import TOOL_VERSION
+from scimulator.steps.plugin import DEADLINE_SENTENCE
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 EXIT_SIGNAL_BASE = 128  # the shell's convention: 128 + the signal's number
@@ -144,7 +144,7 @@ def selection(args, features: list[Path] | None) -> dict:
 
 def pytest_arguments(args, markers: str | None, chosen: dict) -> list[str]:
     suite = Path(steps.__file__).resolve().parent
-    arguments = [str(suite / "test_conformance.py"), "-p", "steps.plugin", "-p", "no:cacheprovider",
+    arguments = [str(suite / "test_conformance.py"), "-p", "scimulator.steps.plugin", "-p", "no:cacheprovider",
                  "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini"),
                  "--scim-report-dir", str(Path(args.report_dir).resolve()),
                  "--scim-selection", json.dumps({k: chosen[k] for k in ("idps", "tags", "features")})]

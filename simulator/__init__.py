@@ -9,11 +9,11 @@ A plain library (no pytest): a vendor can embed it in its own tests. The pieces:
   idp-behaviour.md (the shared IdP fact sheet), section by section.
 """
 
-from simulator.clock import VirtualClock
-from simulator.directory import Directory, Group, Person
-from simulator.entra import EntraEngine
-from simulator.okta import OktaEngine
-from simulator.transport import ENTRA, OKTA, VERIFY, ClientProfile, Exchange, Transport
+from .clock import VirtualClock
+from .directory import Directory, Group, Person
+from .entra import EntraEngine
+from .okta import OktaEngine
+from .transport import ENTRA, OKTA, VERIFY, ClientProfile, Exchange, Transport
 
 __all__ = ["VirtualClock", "Directory", "Group", "Person", "EntraEngine", "OktaEngine", "ENTRA", "OKTA", "VERIFY",
            "ClientProfile", "Exchange", "Transport"]

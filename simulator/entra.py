@@ -22,9 +22,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from simulator.directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
-from simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER, eq_filter, error_detail, list_problem, resources_of
-from simulator.transport import Exchange, Transport
+from .directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
+from .scim import ENTERPRISE, GROUP, PATCH_OP, USER, eq_filter, error_detail, list_problem, resources_of
+from .transport import Exchange, Transport
 
 CYCLE = timedelta(minutes=40)  # [E1][E10], fixed [E6]
 QUARANTINED_CYCLE = timedelta(days=1)  # [E3][E4]

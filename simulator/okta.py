@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
 
-from simulator.directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
-from simulator.scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
-from simulator.transport import Exchange, Transport
+from .directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
+from .scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
+from .transport import Exchange, Transport
 
 PAGE = 100  # Okta's lookups and imports ask for 100 at a time [O1]
 FLAVOURS = ("oin", "aiw")

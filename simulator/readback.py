@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.scim import list_problem, resources_of
-from simulator.transport import Transport
+from .scim import list_problem, resources_of
+from .transport import Transport
 
 PAGE = 100
 

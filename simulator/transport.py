@@ -27,7 +27,7 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from simulator.clock import VirtualClock
+from .clock import VirtualClock
 
 REDACTED = "[REDACTED]"
 RETURNED_PASSWORD = "[REDACTED: returned by the target]"

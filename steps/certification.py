@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.certification import PROFILES
+from scimulator.reports.certification import PROFILES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator import ENTRA, EntraEngine
-from simulator.entra import mapped_attributes
-from simulator.scim import USER
-from steps.judge import aliases, failed, held_in_target, idp_requests, read
+from scimulator.simulator import ENTRA, EntraEngine
+from scimulator.simulator.entra import mapped_attributes
+from scimulator.simulator.scim import USER
+from .judge import aliases, failed, held_in_target, idp_requests, read
 
 UNITS = {"minute": "minutes", "minutes": "minutes", "hour": "hours", "hours": "hours", "day": "days", "days": "days"}
 # How a disable is written, as the scenarios name it -> (aadOptscim062020, boolean_form) [E2][F16].

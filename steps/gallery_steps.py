@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator.scim import ENTERPRISE, GROUP, USER, list_problem, patch, resources_of
-from simulator.transport import SCIM_JSON, ClientProfile
-from steps.judge import blocked, failed, read
-from steps.protocol_steps import last
-from steps.user_checks import manager_id
+from scimulator.simulator.scim import ENTERPRISE, GROUP, USER, list_problem, patch, resources_of
+from scimulator.simulator.transport import SCIM_JSON, ClientProfile
+from .judge import blocked, failed, read
+from .protocol_steps import last
+from .user_checks import manager_id
 
 # The Logic App's HTTP actions send Authorization, Accept and (on writes) Content-Type, all SCIM JSON.
 LOGIC_APP = ClientProfile(name="logic-app", by="idp", headers={"Accept": SCIM_JSON}, write_content_type=SCIM_JSON,

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from reports.failure import default_cause
-from simulator import Transport
-from simulator.scim import eq_filter, list_problem, resources_of
-from simulator.transport import Exchange
+from scimulator.reports.failure import default_cause
+from scimulator.simulator import Transport
+from scimulator.simulator.scim import eq_filter, list_problem, resources_of
+from scimulator.simulator.transport import Exchange
 
 
 class ConformanceFailure(AssertionError):

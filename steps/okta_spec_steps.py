@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator.scim import USER, resources_of
-from simulator.transport import SCIM_JSON, ClientProfile
-from steps.judge import aliases, blocked, failed
-from steps.protocol_steps import last
+from scimulator.simulator.scim import USER, resources_of
+from scimulator.simulator.transport import SCIM_JSON, ClientProfile
+from .judge import aliases, blocked, failed
+from .protocol_steps import last
 
 # The headers of Okta's collection on its GETs; its POSTs send Content-Type application/json instead.
 OKTA_SPEC_TEST = ClientProfile(

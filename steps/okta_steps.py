@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator import OKTA, OktaEngine
-from simulator.scim import USER
-from steps.judge import aliases, failed, idp_requests
+from scimulator.simulator import OKTA, OktaEngine
+from scimulator.simulator.scim import USER
+from .judge import aliases, failed, idp_requests
 
 FLAVOURS = {"OIN": "oin", "AIW": "aiw"}
 # Gherkin name -> (Person field, whether a server may keep the value unique, so it is made unique to the run).

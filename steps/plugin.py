@@ -24,13 +24,13 @@ import pytest
 
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from simulator import VERIFY, Directory, Transport, VirtualClock
-from simulator.transport import ClientProfile, Exchange, register_secret
-from steps.presets import PRESETS, Preset, skip_reason
+from scimulator.simulator import VERIFY, Directory, Transport, VirtualClock
+from scimulator.simulator.transport import ClientProfile, Exchange, register_secret
+from .presets import PRESETS, Preset, skip_reason
 
-pytest_plugins = ["steps.okta_steps", "steps.entra_steps", "steps.target_steps", "steps.user_checks",
-                  "steps.protocol_steps", "steps.vendor_steps", "steps.okta_spec_steps", "steps.gallery_steps",
-                  "steps.certification", "steps.reporting"]
+pytest_plugins = ["scimulator.steps.okta_steps", "scimulator.steps.entra_steps", "scimulator.steps.target_steps", "scimulator.steps.user_checks",
+                  "scimulator.steps.protocol_steps", "scimulator.steps.vendor_steps", "scimulator.steps.okta_spec_steps", "scimulator.steps.gallery_steps",
+                  "scimulator.steps.certification", "scimulator.steps.reporting"]
 
 EXCHANGES = pytest.StashKey[list]()
 PROFILE_TOTALS = pytest.StashKey[dict]()  # each client profile's scenarios as collected, before any selection
@@ -163,7 +163,7 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         if not keep:
             remove_created(target)
         return
-    from reference_server import ServerConfig
+    from scimulator.reference_server import ServerConfig
     from scimulator.server import start_in_background
 
     token, admin_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)

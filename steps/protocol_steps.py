@@ -14,9 +14,9 @@ from urllib.parse import unquote
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator import OKTA, VERIFY, Transport
-from simulator.scim import GROUP, USER, list_problem, resources_of
-from steps.judge import aliases, blocked, failed, held_in_target
+from scimulator.simulator import OKTA, VERIFY, Transport
+from scimulator.simulator.scim import GROUP, USER, list_problem, resources_of
+from .judge import aliases, blocked, failed, held_in_target
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 

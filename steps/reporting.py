@@ -22,16 +22,16 @@ import pytest
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
 from pytest_bdd.reporting import test_report_context_registry
 
-from reports.baseline import apply_baseline, read_baseline, write_baseline
-from reports.failure import Failure, format_failure
-from reports.model import RunResult, ScenarioResult, StepResult
-from reports.replay import replay_script
-from reports.sources import cited
-from reports.writers import write_all
-from simulator.transport import TOOL_VERSION, hide_secrets, known_secrets
-from steps.certification import selected_profile
-from steps.judge import Blocked, ConformanceFailure
-from steps.plugin import EXCHANGES, PROFILE_TOTALS, TARGET, rendered_scenario
+from scimulator.reports.baseline import apply_baseline, read_baseline, write_baseline
+from scimulator.reports.failure import Failure, format_failure
+from scimulator.reports.model import RunResult, ScenarioResult, StepResult
+from scimulator.reports.replay import replay_script
+from scimulator.reports.sources import cited
+from scimulator.reports.writers import write_all
+from scimulator.simulator.transport import TOOL_VERSION, hide_secrets, known_secrets
+from .certification import selected_profile
+from .judge import Blocked, ConformanceFailure
+from .plugin import EXCHANGES, PROFILE_TOTALS, TARGET, rendered_scenario
 
 RESULTS = pytest.StashKey[list]()
 RUN = pytest.StashKey[RunResult]()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, parsers, then
 
-from simulator.scim import GROUP, USER
-from steps.judge import aliases, failed, find_groups, find_users, held_in_target, read
+from scimulator.simulator.scim import GROUP, USER
+from .judge import aliases, failed, find_groups, find_users, held_in_target, read
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import os
 
 from pytest_bdd import scenarios
 
-from reports.model import BUNDLED_FEATURES
+from scimulator.reports.model import BUNDLED_FEATURES
 
 FEATURE_DIRECTORIES = [d for d in os.environ.get("SCIMULATOR_FEATURES", "").split(os.pathsep) if d] or [BUNDLED_FEATURES]
 

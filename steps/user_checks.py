@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import parsers, then
 
-from simulator.directory import ENTERPRISE_FIELDS
-from simulator.scim import ENTERPRISE
-from steps.judge import aliases, failed, find_users, read
+from scimulator.simulator.directory import ENTERPRISE_FIELDS
+from scimulator.simulator.scim import ENTERPRISE
+from .judge import aliases, failed, find_users, read
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from simulator import OKTA, VERIFY, OktaEngine
-from simulator.scim import USER
-from steps.judge import blocked, failed
+from scimulator.simulator import OKTA, VERIFY, OktaEngine
+from scimulator.simulator.scim import USER
+from .judge import blocked, failed
 
 
 @dataclass

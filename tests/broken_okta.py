@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from simulator.scim import ENTERPRISE
+from scimulator.simulator.scim import ENTERPRISE
 from tests.broken_targets import Broken, Call, _json_response, breaker, scim_error
 
 USER_BY_ID = re.compile(r".*/Users/[^/]+")

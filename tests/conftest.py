@@ -9,7 +9,7 @@ import httpx
 import jsonschema
 import pytest
 
-from reference_server import ServerConfig, create_app
+from scimulator.reference_server import ServerConfig, create_app
 from scimulator.server import start_in_background
 
 TOKEN = "test-token-7f3a9c"

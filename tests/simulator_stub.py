@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 import httpx
 
-from simulator import Transport, VirtualClock
-from simulator.transport import ClientProfile
+from scimulator.simulator import Transport, VirtualClock
+from scimulator.simulator.transport import ClientProfile
 
 BASE = "http://stub.test/scim/v2"
 

@@ -15,7 +15,7 @@ import importlib
 
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
 from tests.suite_runner import run_suite
 

@@ -19,13 +19,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reference_server import ServerConfig
-from reports.failure import Failure, default_cause, format_failure, path_template, root_causes
-from reports.junit_writer import render as render_junit
-from reports.model import RunResult, ScenarioResult
+from scimulator.reference_server import ServerConfig
+from scimulator.reports.failure import Failure, default_cause, format_failure, path_template, root_causes
+from scimulator.reports.junit_writer import render as render_junit
+from scimulator.reports.model import RunResult, ScenarioResult
 from scimulator.server import start_in_background
-from simulator.transport import Exchange
-from steps.judge import failed
+from scimulator.simulator.transport import Exchange
+from scimulator.steps.judge import failed
 from tests.broken_targets import BREAKERS
 from tests.test_report_in_chromium import CHROMIUM, chromium
 

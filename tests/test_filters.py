@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from reference_server.errors import ScimError
-from reference_server.filter import And, Compare, Not, Or, ValuePath, _comparator, parse
-from reference_server.schema import Attribute
+from scimulator.reference_server.errors import ScimError
+from scimulator.reference_server.filter import And, Compare, Not, Or, ValuePath, _comparator, parse
+from scimulator.reference_server.schema import Attribute
 from tests.conftest import ENTERPRISE, new_group, new_user
 
 PEOPLE = {

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from reference_server import ServerConfig, create_app
+from scimulator.reference_server import ServerConfig, create_app
 from tests.conftest import ENTERPRISE, GROUP, PATCH_OP, TOKEN, USER, _registry, load_schema
 
 EXAMPLES = 1200

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from simulator import OKTA, Transport
-from simulator.transport import MAX_ANSWER_BYTES, TOO_DEEP
+from scimulator.simulator import OKTA, Transport
+from scimulator.simulator.transport import MAX_ANSWER_BYTES, TOO_DEEP
 from tests.broken_targets import breaker, _json_response
 from tests.suite_runner import run_suite
 

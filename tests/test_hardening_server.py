@@ -18,12 +18,12 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from reference_server import ServerConfig, create_app
-from reference_server.limits import (MAX_ATTRIBUTE_NAMES, MAX_BULK_CHAIN, MAX_FILTER_NESTING, MAX_FILTER_TERMS,
+from scimulator.reference_server import ServerConfig, create_app
+from scimulator.reference_server.limits import (MAX_ATTRIBUTE_NAMES, MAX_BULK_CHAIN, MAX_FILTER_NESTING, MAX_FILTER_TERMS,
                                      MAX_JSON_DEPTH, MAX_PATCH_OPERATIONS)
-from reference_server.logs import RateLimit, log_unexpected
-from reference_server.schema import GROUP as GROUP_TYPE
-from reference_server.storage import Storage, password_matches
+from scimulator.reference_server.logs import RateLimit, log_unexpected
+from scimulator.reference_server.schema import GROUP as GROUP_TYPE
+from scimulator.reference_server.storage import Storage, password_matches
 from scimulator import server as scim_server
 from scimulator.server import start_in_background
 from tests.conftest import GROUP, PATCH_OP, TOKEN, USER, patch_body

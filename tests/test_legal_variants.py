@@ -12,7 +12,7 @@ import json
 import httpx
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
 from tests.legal_target import PAGE_CAP, legal, legal_eq_only
 from tests.test_run_command import scimulator_run

@@ -13,9 +13,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reference_server import ServerConfig
-from reports.certification import PROFILES
-from reports.model import RunResult, ScenarioResult
+from scimulator.reference_server import ServerConfig
+from scimulator.reports.certification import PROFILES
+from scimulator.reports.model import RunResult, ScenarioResult
 from scimulator.server import start_in_background
 from tests.broken_certification import BREAKERS
 from tests.legal_target import legal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from reference_server.schema import SCHEMAS
+from scimulator.reference_server.schema import SCHEMAS
 from tests.conftest import GROUP, USER, new_user
 
 BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"

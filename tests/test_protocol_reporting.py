@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import jsonschema
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from simulator.transport import REDACTED, RETURNED_PASSWORD, VERIFY, Transport
+from scimulator.simulator.transport import REDACTED, RETURNED_PASSWORD, VERIFY, Transport
 from tests.broken_protocol import echoes_passwords, no_groups_with_members_nor_sw
 from tests.suite_runner import run_suite
 from tests.test_run_command import SCHEMA

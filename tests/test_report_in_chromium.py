@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
 from tests.broken_targets import BREAKERS
 

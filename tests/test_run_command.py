@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import serve_in_background, start_in_background
 from tests.broken_targets import BREAKERS
 

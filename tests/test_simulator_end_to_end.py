@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
-from simulator.entra import WORK_EMAIL, mapped_attributes
-from simulator.scim import ENTERPRISE
-from simulator.readback import read_all
+from scimulator.simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
+from scimulator.simulator.entra import WORK_EMAIL, mapped_attributes
+from scimulator.simulator.scim import ENTERPRISE
+from scimulator.simulator.readback import read_all
 
 TOKEN = "e2e-token"
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from simulator import ENTRA, Directory, EntraEngine, VirtualClock
-from simulator.entra import CREDENTIALS, IMMEDIATE, PROPORTION, flag_in_tenant_url
-from simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
+from scimulator.simulator import ENTRA, Directory, EntraEngine, VirtualClock
+from scimulator.simulator.entra import CREDENTIALS, IMMEDIATE, PROPORTION, flag_in_tenant_url
+from scimulator.simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
 from tests.simulator_stub import StubTarget, decoded_filter
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from simulator import OKTA, Directory, OktaEngine, VirtualClock
-from simulator.okta import ENTERPRISE_FIELDS
-from simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
+from scimulator.simulator import OKTA, Directory, OktaEngine, VirtualClock
+from scimulator.simulator.okta import ENTERPRISE_FIELDS
+from scimulator.simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
 from tests.simulator_stub import StubTarget, decoded_filter
 
 

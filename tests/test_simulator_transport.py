@@ -6,7 +6,7 @@ import socket
 
 import httpx
 
-from simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
+from scimulator.simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
 
 
 def free_port() -> int:

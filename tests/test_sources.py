@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.sources import cited, page, unknown_keys
+from scimulator.reports.sources import cited, page, unknown_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = sorted((ROOT / "features").rglob("*.feature"))
@@ -48,7 +48,7 @@ def test_every_scenario_cites_public_documents_only(path):
 
 
 def test_the_report_links_each_key_and_rfc_section_to_its_document():
-    from reports.sources import linked_html
+    from scimulator.reports.sources import linked_html
 
     html = str(linked_html('Okta\'s reference [O1]; a weak one [I14 LOW]; RFC 7644 section 3.5.2; <b>"x"</b>'))
     assert '<a href="https://developer.okta.com/docs/reference/scim/scim-20/"' in html and ">[O1]</a>" in html
@@ -58,7 +58,7 @@ def test_the_report_links_each_key_and_rfc_section_to_its_document():
 
 
 def test_report_json_names_each_scenarios_documents():
-    from reports.model import ScenarioResult
+    from scimulator.reports.model import ScenarioResult
 
     scenario = ScenarioResult(id="x", feature="f", name="n", tags=["okta"], outcome="passed", duration_s=0.1,
                               source="Source: Microsoft's SCIM tutorial [E1]; RFC 7643 section 4.1.")

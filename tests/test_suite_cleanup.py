@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from reference_server import ServerConfig
+from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
 from tests.suite_runner import run_suite
 

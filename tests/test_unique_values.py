@@ -20,7 +20,7 @@ from pytest_bdd.steps import step_function_context_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = sorted((ROOT / "features").rglob("*.feature"))
-STEP_MODULES = sorted(f"steps.{path.stem}" for path in (ROOT / "steps").glob("*_steps.py"))
+STEP_MODULES = sorted(f"scimulator.steps.{path.stem}" for path in (ROOT / "steps").glob("*_steps.py"))
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"\+?[\d][\d ()./-]{6,}")

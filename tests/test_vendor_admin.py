@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reference_server import ServerConfig, create_app
+from scimulator.reference_server import ServerConfig, create_app
 from tests.conftest import GROUP, USER
 
 SCIM_TOKEN, ADMIN_TOKEN = "static-scim-token", "admin-token-123"
