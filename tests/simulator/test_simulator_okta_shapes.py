@@ -13,7 +13,7 @@ import pytest
 from scimulator.simulator import OKTA, Directory, OktaEngine, VirtualClock
 from scimulator.simulator.okta import ENTERPRISE_FIELDS
 from scimulator.simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
-from tests.simulator_stub import StubTarget, decoded_filter
+from tests.simulator.simulator_stub import StubTarget, decoded_filter
 
 
 def okta(flavour: str = "oin", **options):

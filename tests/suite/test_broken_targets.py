@@ -4,7 +4,7 @@ Each target is the reference server with one behaviour switched off, over real H
 against it through --scim-url, as a vendor would run it. Only the scenarios a breaker names run
 (the ones it must fail and the ones it must leave passing), which keeps each case to seconds.
 
-Breakers live by room: tests/broken_targets.py (the first ones), broken_okta.py, broken_entra.py,
+Breakers live by room: tests/suite/broken_targets.py (the first ones), broken_okta.py, broken_entra.py,
 broken_protocol.py and broken_certification.py (the vendors' listing tests); each declares what
 the suite must say of it.
 """
@@ -17,11 +17,11 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from tests.suite_runner import run_suite
+from tests.suite.suite_runner import run_suite
 
 TOKEN = "broken-target-token"
-MODULES = ("tests.broken_targets", "tests.broken_okta", "tests.broken_entra", "tests.broken_protocol",
-           "tests.broken_certification")
+MODULES = ("tests.suite.broken_targets", "tests.suite.broken_okta", "tests.suite.broken_entra", "tests.suite.broken_protocol",
+           "tests.suite.broken_certification")
 
 
 def all_breakers() -> dict:

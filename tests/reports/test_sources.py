@@ -9,7 +9,7 @@ import pytest
 
 from scimulator.reports.sources import cited, page, unknown_keys
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FEATURES = sorted((ROOT / "features").rglob("*.feature"))
 SCENARIO = re.compile(r"^\s*Scenario(?: Outline)?:\s*(.+)$")
 

@@ -1,8 +1,8 @@
 """Broken targets for Entra's production behaviours: each one fails the scenarios about its behaviour.
 
-Like tests/broken_targets.py, each is WSGI middleware around the real reference server. The ones
+Like tests/suite/broken_targets.py, each is WSGI middleware around the real reference server. The ones
 shared with Okta's scenarios (inactive users in lookups, the enterprise extension, userName
-renames) live in tests/broken_okta.py and name the Entra scenarios too.
+renames) live in tests/suite/broken_okta.py and name the Entra scenarios too.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.broken_targets import SCIM_JSON, Broken, Call, _json_response, breaker, scim_error
+from tests.suite.broken_targets import SCIM_JSON, Broken, Call, _json_response, breaker, scim_error
 
 USER_BY_ID = re.compile(r".*/Users/[^/]+")
 GROUP_BY_ID = re.compile(r".*/Groups/[^/]+")

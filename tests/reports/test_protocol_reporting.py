@@ -16,9 +16,9 @@ import jsonschema
 from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
 from scimulator.simulator.transport import REDACTED, RETURNED_PASSWORD, VERIFY, Transport
-from tests.broken_protocol import echoes_passwords, no_groups_with_members_nor_sw
-from tests.suite_runner import run_suite
-from tests.test_run_command import SCHEMA
+from tests.suite.broken_protocol import echoes_passwords, no_groups_with_members_nor_sw
+from tests.suite.suite_runner import run_suite
+from tests.cli.test_run_command import SCHEMA
 
 TOKEN = "protocol-reporting-token"
 PASSWORDS = ("Scimulator-Pw-7f3a!", "Scimulator-Pw-8b4c!", "Scimulator-Pw-9d5e!")  # features/rfc7644/resources.feature

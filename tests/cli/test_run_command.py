@@ -17,9 +17,9 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.server import serve_in_background, start_in_background
-from tests.broken_targets import BREAKERS
+from tests.suite.broken_targets import BREAKERS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "reports" / "report.schema.json").read_text())
 
 

@@ -1,6 +1,6 @@
 """Broken targets for Okta's production behaviours: each one fails the scenarios about its behaviour.
 
-Like tests/broken_targets.py, each is WSGI middleware around the real reference server. Some are
+Like tests/suite/broken_targets.py, each is WSGI middleware around the real reference server. Some are
 shared with the Entra scenarios (inactive users in lookups, the enterprise extension, userName
 renames); their ``must_fail`` lists name every scenario that judges the behaviour.
 """
@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from scimulator.simulator.scim import ENTERPRISE
-from tests.broken_targets import Broken, Call, _json_response, breaker, scim_error
+from tests.suite.broken_targets import Broken, Call, _json_response, breaker, scim_error
 
 USER_BY_ID = re.compile(r".*/Users/[^/]+")
 GROUP_BY_ID = re.compile(r".*/Groups/[^/]+")

@@ -1,6 +1,6 @@
 """A SCIM target that uses the freedoms RFC 7643/7644 leave it, the way real services do.
 
-WSGI middleware around the real reference server (like tests/broken_targets.py). None of what it
+WSGI middleware around the real reference server (like tests/suite/broken_targets.py). None of what it
 changes is wrong for Okta or Entra, so the suite must not fail it on any @must scenario:
 
 - emails are unique: a second user with an email another user holds is a 409 uniqueness (RFC 7643
@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.broken_targets import Call, _json_response, resources_of, scim_error
+from tests.suite.broken_targets import Call, _json_response, resources_of, scim_error
 
 PAGE_CAP = 50
 EXTENSION = "urn:scimulator:legal:2.0:User"

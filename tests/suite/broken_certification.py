@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 
-from tests.broken_protocol import refuses_plain_json
-from tests.broken_targets import ERROR, Broken, Call, _json_response, breaker, scim_error
+from tests.suite.broken_protocol import refuses_plain_json
+from tests.suite.broken_targets import ERROR, Broken, Call, _json_response, breaker, scim_error
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

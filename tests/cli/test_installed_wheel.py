@@ -7,7 +7,7 @@ import subprocess
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_installed_package_runs_the_suite_outside_the_checkout(tmp_path):

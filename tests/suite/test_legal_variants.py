@@ -1,4 +1,4 @@
-"""A target that uses the freedoms SCIM leaves it (tests/legal_target.py) is ready for Okta and Entra.
+"""A target that uses the freedoms SCIM leaves it (tests/suite/legal_target.py) is ready for Okta and Entra.
 
 The whole suite runs against it through `scimulator run --target`, as a vendor runs it: no @must
 Okta or Entra scenario may fail, and the scenarios about ETags and sorting are skipped, with the
@@ -14,8 +14,8 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from tests.legal_target import PAGE_CAP, legal, legal_eq_only
-from tests.test_run_command import scimulator_run
+from tests.suite.legal_target import PAGE_CAP, legal, legal_eq_only
+from tests.cli.test_run_command import scimulator_run
 
 TOKEN = "legal-variant-token"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.steps import step_function_context_registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FEATURES = sorted((ROOT / "features").rglob("*.feature"))
 STEP_MODULES = sorted(f"scimulator.steps.{path.stem}" for path in (ROOT / "steps").glob("*_steps.py"))
 

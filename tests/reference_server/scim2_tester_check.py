@@ -1,9 +1,9 @@
 """Run scim2-tester, a third-party RFC 7643/7644 checker, against a running SCIM server.
 
-    python -m tests.scim2_tester_check http://127.0.0.1:8000/scim/v2 TOKEN
+    python -m tests.reference_server.scim2_tester_check http://127.0.0.1:8000/scim/v2 TOKEN
 
 Prints one line per check and exits 1 when any check reports an ERROR (a violated MUST),
-0 otherwise. tests/test_scim2_tester.py runs it against `scimulator serve`.
+0 otherwise. tests/reference_server/test_scim2_tester.py runs it against `scimulator serve`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def errors_in(results: list) -> list:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m tests.scim2_tester_check BASE_URL TOKEN", file=sys.stderr)
+        print("usage: python -m tests.reference_server.scim2_tester_check BASE_URL TOKEN", file=sys.stderr)
         return 2
     results = run_checks(*args)
     for result in results:

@@ -1,6 +1,6 @@
 """Broken targets for the plain protocol scenarios (features/rfc7644): passwords, media types, paging.
 
-Each is WSGI middleware around the real reference server (see tests/broken_targets.py); the
+Each is WSGI middleware around the real reference server (see tests/suite/broken_targets.py); the
 suite must fail the scenarios about the broken behaviour and pass the ones it names beside them.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.broken_targets import Broken, Call, _json_response, breaker, resources_of, scim_error
+from tests.suite.broken_targets import Broken, Call, _json_response, breaker, resources_of, scim_error
 
 USER_PATH = re.compile(r".*/Users(/[^/]+)?")
 
@@ -80,7 +80,7 @@ def no_groups_with_members_nor_sw(call: Call):
     """Refuses to create a group that has members, and every filter but eq: setups of other scenarios fail.
 
     Scenarios about something else (PATCH of members, sorting) must come out blocked by that cause,
-    not failed: see tests/test_protocol_reporting.py.
+    not failed: see tests/reports/test_protocol_reporting.py.
     """
     body = call.json()
     if call.method == "POST" and call.path.endswith("/Groups") and isinstance(body, dict) and body.get("members"):

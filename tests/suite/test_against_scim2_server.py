@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from bench.targets import TOKEN, scim2_server
-from tests.suite_runner import run_suite
+from tests.suite.suite_runner import run_suite
 
 pytestmark = pytest.mark.third_party
 

@@ -23,10 +23,10 @@ from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
 from scimulator.simulator import OKTA, Transport
 from scimulator.simulator.transport import MAX_ANSWER_BYTES, TOO_DEEP
-from tests.broken_targets import breaker, _json_response
-from tests.suite_runner import run_suite
+from tests.suite.broken_targets import breaker, _json_response
+from tests.suite.suite_runner import run_suite
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LISTING = (b'{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,'
            b'"startIndex":1,"itemsPerPage":0,"Resources":[]}')
 PREFLIGHT_LINE = b"GET /scim/v2/Users?startIndex=1&count=2 "

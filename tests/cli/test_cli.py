@@ -7,7 +7,7 @@ import sys
 
 import httpx
 
-from tests.serve_process import scimulator_serve
+from tests.cli.serve_process import scimulator_serve
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

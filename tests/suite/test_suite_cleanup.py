@@ -7,7 +7,7 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from tests.suite_runner import run_suite
+from tests.suite.suite_runner import run_suite
 
 TOKEN = "cleanup-token"
 

@@ -17,10 +17,10 @@ from scimulator.reference_server import ServerConfig
 from scimulator.reports.certification import PROFILES
 from scimulator.reports.model import RunResult, ScenarioResult
 from scimulator.server import start_in_background
-from tests.broken_certification import BREAKERS
-from tests.legal_target import legal
-from tests.test_report_in_chromium import CHROMIUM, chromium
-from tests.test_run_command import SCHEMA, scimulator_run
+from tests.suite.broken_certification import BREAKERS
+from tests.suite.legal_target import legal
+from tests.reports.test_report_in_chromium import CHROMIUM, chromium
+from tests.cli.test_run_command import SCHEMA, scimulator_run
 
 
 def _run_profile(profile: str, directory: Path, *extra: str):
@@ -115,7 +115,7 @@ def test_an_optional_test_that_fails_warns_and_the_profile_stays_ready(tmp_path)
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_a_target_taking_the_freedoms_scim_leaves_is_ready(profile, tmp_path):
-    """Unique emails, PATCH answered 204, pages capped, eq-only filters, no ETag (tests/legal_target.py)."""
+    """Unique emails, PATCH answered 204, pages capped, eq-only filters, no ETag (tests/suite/legal_target.py)."""
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "legal.db"), tokens=["profile-token"]), wrap=legal)
     try:
         result, report = _run_profile(profile, tmp_path, "--target", running.base_url, "--token", "profile-token")

@@ -10,7 +10,7 @@ import pytest
 from scimulator.simulator import ENTRA, Directory, EntraEngine, VirtualClock
 from scimulator.simulator.entra import CREDENTIALS, IMMEDIATE, PROPORTION, flag_in_tenant_url
 from scimulator.simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
-from tests.simulator_stub import StubTarget, decoded_filter
+from tests.simulator.simulator_stub import StubTarget, decoded_filter
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"
 

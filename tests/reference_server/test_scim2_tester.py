@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scim2_tester_check import describe, errors_in, run_checks
-from tests.serve_process import scimulator_serve
+from tests.reference_server.scim2_tester_check import describe, errors_in, run_checks
+from tests.cli.serve_process import scimulator_serve
 
 pytestmark = pytest.mark.third_party
 

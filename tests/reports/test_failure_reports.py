@@ -26,10 +26,10 @@ from scimulator.reports.model import RunResult, ScenarioResult
 from scimulator.server import start_in_background
 from scimulator.simulator.transport import Exchange
 from scimulator.steps.judge import failed
-from tests.broken_targets import BREAKERS
-from tests.test_report_in_chromium import CHROMIUM, chromium
+from tests.suite.broken_targets import BREAKERS
+from tests.reports.test_report_in_chromium import CHROMIUM, chromium
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "failure-report-token"
 SELECTION = "deactivate_not_delete and oin_crud_12"  # Okta's unassignment outline: OIN and AIW examples
 

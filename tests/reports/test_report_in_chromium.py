@@ -12,7 +12,7 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.server import start_in_background
-from tests.broken_targets import BREAKERS
+from tests.suite.broken_targets import BREAKERS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
