@@ -23,7 +23,7 @@ from scim2_server.utils import load_default_resource_types, load_default_schemas
 from waitress.server import create_server
 
 from bench.population import user_body
-from scimulator.server import THREADS
+from scimulator.reference_server.serving import THREADS
 
 
 def build_application(token: str, users: int) -> BearerTokenApplication:

@@ -1,11 +1,23 @@
-"""Bearer-token authentication: tokens kept only as SHA-256 hashes, compared in constant time."""
+"""Bearer-token authentication: tokens kept only as SHA-256 hashes, compared in constant time.
+
+``auth_blueprint`` guards every request of the app with the configured tokens. An extension may widen
+that: a check it adds to ``core()["token_checks"]`` sees the hash of a token the static list does not
+hold and accepts it (True), ignores it (False) or refuses it with its own reason (raises ``ScimError``);
+a path prefix it adds to ``core()["guarded_elsewhere"]`` is left to its own guard.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Callable
 
+from flask import Blueprint, g, request
+
+from .config import ServerConfig
+from .discovery import DISCOVERY
 from .errors import ScimError
+from .web import PREFIX, core
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="scim"'}
 
@@ -17,9 +29,6 @@ def token_hash(token: str) -> bytes:
 class TokenVerifier:
     def __init__(self, tokens: list[str]):
         self._hashes = [token_hash(t) for t in tokens]
-
-    def add(self, token: str) -> None:
-        self._hashes.append(token_hash(token))
 
     def presented(self, authorization: str | None) -> bytes:
         """The SHA-256 of the presented bearer token; 401 when there is none or it is not a bearer token."""
@@ -38,7 +47,43 @@ class TokenVerifier:
             matched |= hmac.compare_digest(presented, stored)
         return matched
 
-    def check(self, authorization: str | None) -> None:
-        """Raise 401 unless the Authorization header carries an accepted bearer token."""
-        if not self.accepts(self.presented(authorization)):
-            raise ScimError(401, "The bearer token is not valid for this server.", headers=CHALLENGE)
+
+
+TokenCheck = Callable[[bytes], bool]
+
+
+def auth_blueprint(config: ServerConfig) -> Blueprint:
+    auth = Blueprint("auth", __name__)
+
+    @auth.before_app_request
+    def authenticate():
+        if any(request.path.startswith(prefix) for prefix in core()["guarded_elsewhere"]):
+            return None
+        if config.anonymous_discovery and request.method == "GET" and _endpoint_of(request.path) in DISCOVERY:
+            return None
+        _check_token(core()["verifier"], core()["token_checks"])
+        g.scim_authenticated = True
+        _refuse_oversized_body(config.max_payload_bytes)
+        return None
+
+    return auth
+
+
+def _endpoint_of(path: str) -> str:
+    inside = path[len(PREFIX):] if path.startswith(PREFIX) else path
+    return inside.strip("/").split("/")[0]
+
+
+def _check_token(verifier: TokenVerifier, token_checks: list[TokenCheck]) -> None:
+    presented = verifier.presented(request.headers.get("Authorization"))
+    if verifier.accepts(presented) or any(check(presented) for check in token_checks):
+        return
+    raise ScimError(401, "The bearer token is not valid for this server.", headers=CHALLENGE)
+
+
+def _refuse_oversized_body(max_payload_bytes: int) -> None:
+    """413 from the Content-Length, before the body is read."""
+    length = request.content_length
+    if length is not None and length > max_payload_bytes:
+        raise ScimError(413, f"The request body of {length} bytes is larger than this server's maximum of "
+                             f"{max_payload_bytes} bytes (maxPayloadSize).")

@@ -12,12 +12,15 @@ import logging
 import re
 from typing import Any
 
+from flask import Blueprint
+
 from .config import ServerConfig
 from .errors import ScimError, bad_request
 from .limits import MAX_BULK_CHAIN
 from .logs import log_unexpected
 from .schema import BY_ENDPOINT
 from .service import ScimService, etag, to_resource
+from .web import PREFIX, base_url, core, request_body, scim_response
 
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
@@ -191,3 +194,13 @@ def _run_one(service: ScimService, operation: Any, ids: dict[str, str], base_url
     except Exception:  # noqa: BLE001 - one operation's failure must not lose the others' answers
         log_unexpected(log, "a /Bulk operation")
         return _failure(operation, ScimError(500, "The server failed to process this operation; nothing of it was kept."))
+
+
+def bulk_blueprint() -> Blueprint:
+    bulk = Blueprint("bulk", __name__, url_prefix=PREFIX)
+
+    @bulk.post("/Bulk")
+    def run():
+        return scim_response(run_bulk(core()["service"], core()["config"], request_body(), base_url()))
+
+    return bulk

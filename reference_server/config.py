@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
-
-
-def utc_now() -> str:
-    """RFC 3339 UTC with milliseconds: the form of meta.created and meta.lastModified."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -26,11 +19,13 @@ class ServerConfig:
     max_results: int = 1000
     # A filter that no index can narrow scans at most this many resources; beyond, 400 tooMany.
     max_scan: int = 500_000
-    # The server's clock, injectable so that tests can move time without sleeping.
-    clock: Callable[[], str] = utc_now
+    # The seed vendors' extras (reference_server/vendor_extras.py): SCIM configurations and their secrets,
+    # sync logs and, with admin_tokens, the admin JSON API. Off, their routes answer 404.
+    vendor_extras: bool = False
     # Let the admin API move the server's clock forward (scenarios of 24-hour token overlaps).
     movable_clock: bool = False
     # Tokens of the admin JSON API (/admin/v1), distinct from SCIM tokens; none means no admin API.
+    # The admin API is one of the vendor extras: without vendor_extras these tokens open nothing.
     admin_tokens: list[str] = field(default_factory=list)
     # Documented vendor limits (SingleStore: 1,000 users and 500 groups); None means unlimited.
     max_users: int | None = None

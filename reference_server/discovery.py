@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from flask import Blueprint
+
 from .config import ServerConfig
+from .errors import not_found
 from .schema import RESOURCE_TYPES, SCHEMAS
+from .web import PREFIX, base_url, core, scim_response
 
 SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+DISCOVERY = ("ServiceProviderConfig", "ResourceTypes", "Schemas")
 
 
 def service_provider_config(config: ServerConfig, base_url: str) -> dict:
@@ -36,3 +42,40 @@ def resource_types(base_url: str) -> list[dict]:
 
 def schemas(base_url: str) -> list[dict]:
     return [schema.to_dict(base_url) for schema in SCHEMAS.values()]
+
+
+def list_of(items: list[dict]) -> dict:
+    return {"schemas": [LIST_RESPONSE], "totalResults": len(items), "startIndex": 1, "itemsPerPage": len(items),
+            "Resources": items}
+
+
+def discovery_blueprint() -> Blueprint:
+    discovery = Blueprint("discovery", __name__, url_prefix=PREFIX)
+
+    @discovery.get("/ServiceProviderConfig")
+    def get_service_provider_config():
+        return scim_response(service_provider_config(core()["config"], base_url()))
+
+    @discovery.get("/ResourceTypes")
+    def get_resource_types():
+        return scim_response(list_of(resource_types(base_url())))
+
+    @discovery.get("/ResourceTypes/<name>")
+    def get_resource_type(name: str):
+        for item in resource_types(base_url()):
+            if item["id"].lower() == name.lower():
+                return scim_response(item)
+        raise not_found(f"No resource type '{name}'.")
+
+    @discovery.get("/Schemas")
+    def get_schemas():
+        return scim_response(list_of(schemas(base_url())))
+
+    @discovery.get("/Schemas/<path:schema_id>")
+    def get_schema(schema_id: str):
+        for urn, schema in SCHEMAS.items():
+            if urn.lower() == schema_id.lower():
+                return scim_response(schema.to_dict(base_url()))
+        raise not_found(f"No schema '{schema_id}'.")
+
+    return discovery

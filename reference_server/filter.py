@@ -4,7 +4,7 @@ We evaluated scim2-filter-parser first and kept our own parser: that library giv
 ``or`` the same precedence (``a pr or b pr and c pr`` parses as ``(a or b) and c``, against the
 RFC's "not" > "and" > "or") and rejects JSON numbers with a fraction or exponent (``1.5e3``).
 
-``parse`` turns text into a small AST; ``compile_filter`` resolves every attribute path against a
+``parse`` turns text into a small AST; ``compile_node`` resolves every attribute path against a
 resource type once (unknown attributes and ``gt`` on a boolean become ``invalidFilter`` even when
 no resource would be compared) and returns a predicate over resources in their JSON form.
 """
@@ -510,10 +510,6 @@ def _compile_compare(node: Compare, rtype: ResourceType, text: str, scope: Resol
     if node.op == "ne":
         return lambda r: not any(test(v) for v in get_values(r))
     return lambda r: any(test(v) for v in get_values(r))
-
-
-def compile_filter(text: str, rtype: ResourceType) -> Predicate:
-    return compile_node(parse(text), rtype, text)
 
 
 # --- Index hints -------------------------------------------------------------------------------

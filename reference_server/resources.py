@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import bad_request
 from .filter import parse_datetime
-from .schema import COMMON_ATTRIBUTES, SCHEMAS, Attribute, ResourceType
+from .schema import SCHEMAS, Attribute, ResourceType
 
 BOOLEAN_STRINGS = {"true": True, "false": False}
 
@@ -129,11 +129,3 @@ def with_schemas(rtype: ResourceType, doc: dict) -> dict:
             del doc[urn]
     return doc
 
-
-def readable_attributes(rtype: ResourceType):
-    """(extension or None, attribute) for everything a resource of ``rtype`` can hold."""
-    for attribute in list(rtype.core.attributes.values()) + list(COMMON_ATTRIBUTES.values()):
-        yield None, attribute
-    for urn in rtype.extensions:
-        for attribute in SCHEMAS[urn].attributes.values():
-            yield urn, attribute

@@ -267,9 +267,6 @@ class ResourceType:
         found = SCHEMAS[ext].attributes.get(name.lower())
         return (ext, found) if found else None
 
-    def known_urns(self) -> tuple[str, ...]:
-        return (self.schema, *self.extensions)
-
     def to_dict(self, base_url: str) -> dict:
         return {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],

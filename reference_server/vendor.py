@@ -18,11 +18,11 @@ import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from .auth import token_hash
+from .clock import ServerClock, iso
 
-LAST_YEAR = 9000  # a moved clock stays where dates (and a day's arithmetic on them) still work
 ROTATION_OVERLAP = timedelta(hours=24)  # CloudThinker: "the old token stays valid for 24 more hours"
 
 VENDOR_SQL = """
@@ -44,35 +44,6 @@ CREATE TABLE IF NOT EXISTS team_roles (
     group_id TEXT PRIMARY KEY, role TEXT NOT NULL, workspaces TEXT NOT NULL
 );
 """
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-class ServerClock:
-    """The server's time. Real by default; a test server can move it forward (`advance`) without sleeping."""
-
-    def __init__(self, movable: bool = False):
-        self.movable = movable
-        self._offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
-
-    def __call__(self) -> str:
-        return iso(self.now())
-
-    def advance(self, delta: timedelta) -> None:
-        if not self.movable:
-            raise PermissionError("this server's clock is the real one (start it with --movable-clock)")
-        try:
-            moved = datetime.now(timezone.utc) + self._offset + delta
-        except OverflowError:
-            moved = None
-        if moved is None or moved.year > LAST_YEAR:
-            raise ValueError(f"the clock cannot move past the year {LAST_YEAR}")
-        self._offset += delta
 
 
 @dataclass

@@ -27,8 +27,8 @@ def render(run: RunResult) -> str:
         lines += ["", "### Failures", ""]
         for scenario in failures[:MAX_LISTED]:
             accepted = " (accepted by the baseline)" if scenario.baseline == "accepted" else ""
-            lines.append(f"- **[{scenario.profile or '-'} @{scenario.weight}] {scenario.name}**{accepted}: "
-                         f"{scenario.headline}")
+            lines.append(f"- **[{scenario.profile or '-'} @{scenario.weight}] {_cell(scenario.name, 200)}**{accepted}: "
+                         f"{_cell(scenario.headline, 300)}")
             lines += record_lines(scenario)
             documents = [f"[{d['key']}]({d['url']})" for d in cited(scenario.source) if d["url"]]
             if documents:

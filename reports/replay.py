@@ -5,7 +5,7 @@ default). Ids the target gave in earlier answers are captured into shell variabl
 later requests, so the sequence works against a fresh copy of the data. Every answer is kept in
 $SCIMULATOR_REPLAY_DIR (a new temporary directory by default) as <n>.json, and each exchange prints
 one line, `#<n> <METHOD> <path> -> <status>`; the decisive exchange is marked. Passwords the IdP sent
-are redacted in the record, so the script sends a placeholder in their place.
+are never in the record, so the script sends a placeholder for every password, whatever was recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import re
 
 from .curl import SKIPPED_HEADERS
 from .model import ScenarioResult
-from scimulator.simulator.transport import REDACTED
 
 PASSWORD_PLACEHOLDER = "Scimulator-Replay-1!"
 MIN_ID_LENGTH = 6  # shorter ids ("7") stay literal: carrying them would rewrite every digit of a request
@@ -63,7 +62,7 @@ def _ids_in(body: object) -> list[tuple[str, tuple[str, ...]]]:
 
 def _without_passwords(body: object) -> object:
     if isinstance(body, dict):
-        return {k: PASSWORD_PLACEHOLDER if k.lower() == "password" and v == REDACTED else _without_passwords(v)
+        return {k: PASSWORD_PLACEHOLDER if k.lower() == "password" and isinstance(v, str) else _without_passwords(v)
                 for k, v in body.items()}
     if isinstance(body, list):
         return [_without_passwords(v) for v in body]

@@ -1,3 +1,4 @@
-"""scimulator: will this SCIM endpoint work when a customer connects Okta or Microsoft Entra ID?"""
+"""scimulator: will this SCIM endpoint work when a customer connects Okta or Microsoft Entra ID?
 
-__version__ = "0.1.0"
+Its version is written once, in pyproject.toml: ``scimulator.simulator.version.tool_version()`` reads it.
+"""

@@ -11,7 +11,7 @@ import os
 import secrets
 import sys
 
-from scimulator import __version__
+from scimulator.simulator.version import tool_version
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="scimulator", description="Certify SCIM 2.0 endpoints against how Okta and Entra ID behave.")
-    parser.add_argument("--version", action="version", version=f"scimulator {__version__}")
+    parser.add_argument("--version", action="version", version=f"scimulator {tool_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     serve = commands.add_parser("serve", help="run the bundled reference SCIM 2.0 server")
@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", help="bearer token to accept (default: SCIMULATOR_TOKEN, else a new random one)")
     serve.add_argument("--anonymous-discovery", action="store_true",
                        help="let /ServiceProviderConfig, /ResourceTypes and /Schemas be read without a token")
-    serve.add_argument("--admin-token", help="enable the admin JSON API (/admin/v1) with this token (or SCIMULATOR_ADMIN_TOKEN)")
+    serve.add_argument("--admin-token", help="enable the seed vendors' extras with this token (or SCIMULATOR_ADMIN_TOKEN): "
+                                             "the admin JSON API (/admin/v1), SCIM configurations and sync logs")
     serve.add_argument("--max-users", type=int, help="refuse users beyond this many, as SingleStore does at 1,000")
     serve.add_argument("--max-groups", type=int, help="refuse groups beyond this many, as SingleStore does at 500")
     serve.add_argument("--movable-clock", action="store_true",
@@ -64,12 +65,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="certify exactly a seed vendor's documented IdP setup; other scenarios are skipped with the reason")
     run.add_argument("--features", action="append", metavar="DIR",
                      help="run the scenarios of this feature directory instead of the bundled ones; repeat for several")
+    steps = commands.add_parser("steps", help="print the step catalogue: every step a feature file may use")
+    steps.add_argument("--format", choices=["text", "markdown"], default="text",
+                       help="text for a terminal (default), or markdown (features/README.md is this output)")
     return parser
 
 
 def serve(args: argparse.Namespace) -> int:
     from scimulator.reference_server import ServerConfig
-    from scimulator.server import build_server
+    from scimulator.reference_server.serving import build_server
 
     if not 0 <= args.port <= 65535:
         print(f"scimulator: --port must be between 0 and 65535, not {args.port}.", file=sys.stderr)
@@ -85,7 +89,8 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     admin_token = args.admin_token or os.environ.get("SCIMULATOR_ADMIN_TOKEN")
     config = ServerConfig(db_path=args.db, tokens=[token], anonymous_discovery=args.anonymous_discovery,
-                          admin_tokens=[admin_token] if admin_token else [], max_users=args.max_users,
+                          admin_tokens=[admin_token] if admin_token else [], vendor_extras=bool(admin_token),
+                          max_users=args.max_users,
                           max_groups=args.max_groups, movable_clock=args.movable_clock, base_url=args.base_url,
                           trusted_hosts=args.trusted_host)
     try:
@@ -118,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         from scimulator.run import run
 
         return run(args)
+    if args.command == "steps":
+        from scimulator.steps_command import print_catalogue
+
+        return print_catalogue(args.format)
     _parser().print_help()
     return EXIT_UNUSABLE
 

@@ -21,7 +21,6 @@ class Progress:
         self.target = target
         self.total = 0
         self.done = 0
-        self.failed = 0
         self.feature: str | None = None
         self.run: RunResult | None = None
         self.interactive = stream.isatty()
@@ -54,8 +53,6 @@ class Progress:
         self.feature = feature.name
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call" and report.failed:
-            self.failed += 1
         if report.when == "teardown":
             self.done += 1
 

@@ -21,13 +21,12 @@ away by the pre-flight; a refused connection still fails at once.
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import sys
 import tempfile
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -37,17 +36,19 @@ from pytest_bdd.gherkin_parser import get_gherkin_document
 import scimulator.steps as steps
 from scimulator.reports.baseline import BaselineError, read_baseline
 from scimulator.reports.certification import PROFILES as CERTIFICATION_PROFILES
-from scimulator.reports.model import BUNDLED_FEATURES, RunResult
+from scimulator.reports.model import RunResult
 from scimulator.reports.writers import write_all
 from scimulator.progress import Progress
 from scimulator.simulator import VERIFY, Transport
+from scimulator.steps.language import LanguageError
+from scimulator.steps.language import check_features as check_step_language
 from scimulator.simulator.scim import LIST_RESPONSE
 from scimulator.simulator.transport import TOOL_VERSION
 from scimulator.steps.plugin import DEADLINE_SENTENCE
+from scimulator.steps.settings import RunSettings, SettingsError, token_from_environment
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 EXIT_SIGNAL_BASE = 128  # the shell's convention: 128 + the signal's number
-IDPS = ("okta", "entra", "rfc7644", "vendor")
 PREFLIGHT = replace(VERIFY, timeout_s=60.0)  # Okta's socket timeout [O2]
 PREFLIGHT_QUERY = [("startIndex", 1), ("count", 2)]  # Okta's request after its settings are saved [O6]
 
@@ -56,16 +57,20 @@ class RunError(Exception):
     """The run cannot happen; the message is one plain sentence."""
 
 
-def marker_expression(idps: list[str] | None, tags: str | None) -> str | None:
-    parts = []
-    if idps:
-        unknown = [idp for idp in idps if idp not in IDPS]
-        if unknown:
-            raise RunError(f"--idp takes {', '.join(IDPS)}, not {', '.join(unknown)}")
-        parts.append("(" + " or ".join(idps) + ")")
-    if tags:
-        parts.append(f"({tags.replace('@', '')})")
-    return " and ".join(parts) or None
+def settings_from(args) -> RunSettings:
+    """The run's settings from the command's arguments; the token from --token, else SCIMULATOR_TOKEN (read once)."""
+    return RunSettings(target=args.target, token=args.token or token_from_environment(), idps=tuple(args.idp or ()),
+                       tags=args.tags, profile=args.profile, preset=args.preset,
+                       features=tuple(str(Path(d).resolve()) for d in args.features or ()),
+                       report_dir=str(Path(args.report_dir).resolve()), baseline=args.baseline,
+                       write_baseline=args.write_baseline, deadline=args.deadline)
+
+
+def check_selection(settings: RunSettings) -> None:
+    try:
+        settings.marker_expression()
+    except SettingsError as error:
+        raise RunError(str(error)) from None
 
 
 def check_profile(name: str | None) -> None:
@@ -96,8 +101,8 @@ def check_baseline(path: str | None) -> None:
         raise RunError(str(error)) from None
 
 
-def feature_directories(given: list[str] | None) -> list[Path]:
-    directories = [Path(d).resolve() for d in given] if given else [Path(BUNDLED_FEATURES)]
+def feature_directories(settings: RunSettings) -> list[Path]:
+    directories = [Path(d) for d in settings.feature_directories]
     missing = [str(d) for d in directories if not d.is_dir()]
     if missing:
         raise RunError(f"the feature directory {missing[0]} does not exist")
@@ -105,13 +110,17 @@ def feature_directories(given: list[str] | None) -> list[Path]:
 
 
 def check_features(directories: list[Path]) -> None:
-    """Every feature file parses; else the file and line of the first that does not."""
+    """Every feature file parses (else the file and line of the first that does not) and speaks the step language."""
     for path in sorted(p for d in directories for p in d.rglob("*.feature")):
         try:
             get_gherkin_document(str(path))
         except GherkinParseError as error:
             raise RunError(f"the feature file {path} does not parse at line {error.line} "
                            f"({error.line_content.strip()!r}: {error.message.rstrip('.')})") from None
+    try:
+        check_step_language(directories)
+    except LanguageError as error:
+        raise RunError(str(error)) from None
 
 
 def check_target(url: str, token: str) -> None:
@@ -136,66 +145,44 @@ def is_list_response(body) -> bool:
     return isinstance(body, dict) and (LIST_RESPONSE in (body.get("schemas") or []) or "totalResults" in body)
 
 
-def selection(args, features: list[Path] | None) -> dict:
-    """What was asked for, as report.json's 'selection' records it."""
-    return {"idps": args.idp or list(IDPS), "tags": args.tags, "preset": args.preset, "profile": args.profile,
-            "features": [str(d) for d in features] if features else [BUNDLED_FEATURES]}
-
-
-def pytest_arguments(args, markers: str | None, chosen: dict) -> list[str]:
+def pytest_arguments(allure_dir: str | None) -> list[str]:
+    """pytest's own arguments: the suite's one test module, the plugin, and no configuration of the directory
+    the command runs in (everything else reaches the plugin as the RunSettings object)."""
     suite = Path(steps.__file__).resolve().parent
     arguments = [str(suite / "test_conformance.py"), "-p", "scimulator.steps.plugin", "-p", "no:cacheprovider",
-                 "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini"),
-                 "--scim-report-dir", str(Path(args.report_dir).resolve()),
-                 "--scim-selection", json.dumps({k: chosen[k] for k in ("idps", "tags", "features")})]
-    if args.target:
-        arguments += ["--scim-url", args.target]
-    if markers:
-        arguments += ["-m", markers]
-    if args.baseline:
-        arguments += ["--scim-baseline", args.baseline]
-    if args.write_baseline:
-        arguments += ["--scim-write-baseline", args.write_baseline]
-    if args.preset:
-        arguments += ["--preset", args.preset]
-    if args.profile:
-        arguments += ["--scim-profile", args.profile]
-    if args.allure_dir:
-        arguments += ["--alluredir", args.allure_dir]
+                 "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini")]
+    if allure_dir:
+        arguments += ["--alluredir", allure_dir]
     return arguments
 
 
-def preflight(args, token: str | None, report_dir: Path) -> tuple[str | None, list[Path]]:
-    """Every check that can fail before the first scenario; returns the marker expression and feature directories."""
-    if args.target and not token:
+def preflight(settings: RunSettings) -> None:
+    """Every check that can fail before the first scenario."""
+    if settings.target and not settings.token:
         raise RunError("--target needs a bearer token: give --token or set SCIMULATOR_TOKEN")
-    markers = marker_expression(args.idp, args.tags)
-    check_profile(args.profile)
-    check_report_dir(report_dir)
-    check_write_baseline(args.write_baseline)
-    check_baseline(args.baseline)
-    features = feature_directories(args.features)
-    check_features(features)
-    if args.target:
-        check_target(args.target, token)
-    return markers, features
+    check_selection(settings)
+    check_profile(settings.profile)
+    check_report_dir(Path(settings.report_dir))
+    check_write_baseline(settings.write_baseline)
+    check_baseline(settings.baseline)
+    check_features(feature_directories(settings))
+    if settings.target:
+        check_target(settings.target, settings.token)
 
 
-def report_could_not_run(args, report_dir: Path, reason: str) -> None:
+def report_could_not_run(settings: RunSettings, reason: str) -> None:
     """A report saying why no scenario ran, when the report directory can take one."""
-    run = RunResult(tool_version=TOOL_VERSION, target_url=args.target or "bundled reference server",
-                    bundled=not args.target, started_at=_now(), duration_s=0.0, scenarios=[],
-                    selection=selection(args, [Path(d) for d in args.features or []]), certification_profile=args.profile
-                    if args.profile in CERTIFICATION_PROFILES else None, could_not_run=reason)
+    run = RunResult(tool_version=TOOL_VERSION, target_url=settings.target or "bundled reference server",
+                    bundled=not settings.target, started_at=_now(), duration_s=0.0, scenarios=[],
+                    selection=settings.selection(), could_not_run=reason,
+                    certification_profile=settings.profile if settings.profile in CERTIFICATION_PROFILES else None)
     try:
-        write_all(run, report_dir)
+        write_all(run, Path(settings.report_dir))
     except OSError:
         pass  # the directory is the reason, or unwritable: the sentence on stderr is all there is
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
-
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -220,30 +207,26 @@ def raise_on_sigterm(progress: Progress):
 
 def run(args) -> int:
     started = time.monotonic()
-    token = args.token or os.environ.get("SCIMULATOR_TOKEN")
-    report_dir = Path(args.report_dir).resolve()
+    settings = settings_from(args)
     try:
-        markers, features = preflight(args, token, report_dir)
+        preflight(settings)
     except RunError as error:
         print(f"scimulator: {error}.", file=sys.stderr)
-        report_could_not_run(args, report_dir, f"{error}.")
+        report_could_not_run(settings, f"{error}.")
         return EXIT_UNUSABLE
 
-    if token:
-        os.environ["SCIMULATOR_TOKEN"] = token  # handed to the plugin without appearing in any argument list
-    os.environ["SCIMULATOR_FEATURES"] = os.pathsep.join(str(d) for d in features)
-    progress = Progress(sys.stdout, target=args.target or "the bundled reference server")
+    progress = Progress(sys.stdout, target=settings.target or "the bundled reference server")
     previous = raise_on_sigterm(progress)
     deadline = DeadlineWatch()
     try:
         remaining = max(0.0, args.deadline - (time.monotonic() - started))
-        status = pytest.main(pytest_arguments(args, markers, selection(args, features)) +
-                             ["--scim-deadline", f"{remaining:.3f}"], plugins=[progress, deadline])
+        status = pytest.main(pytest_arguments(args.allure_dir),
+                             plugins=[replace(settings, deadline=remaining), progress, deadline])
     except KeyboardInterrupt:  # a second Ctrl-C while the run winds down
         status = pytest.ExitCode.INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return outcome(args, progress, status, report_dir, deadline.reached)
+    return outcome(args, progress, status, Path(settings.report_dir), deadline.reached)
 
 
 def outcome(args, progress: Progress, status, report_dir: Path, deadline_reached: bool = False) -> int:

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+# Person field -> the Enterprise User attribute it is sent as (RFC 7643 section 4.3), from the attribute table.
+from .attributes import ENTERPRISE_FIELDS  # noqa: F401 (the engines import it from here)
+
 # Locales whose names carry accents, apostrophes, non-Latin scripts and long compound surnames.
 LOCALES = ["en_US", "en_IE", "de_DE", "fr_FR", "es_ES", "pl_PL", "ja_JP", "pt_BR", "sv_SE", "it_IT"]
 EMAIL_DOMAIN = "example.com"
 LONG_VALUE = 200  # characters: longer than many servers' VARCHAR(128) columns
-
-# Person field -> the Enterprise User attribute it is sent as (RFC 7643 section 4.3). Entra maps department
-# and employeeId by default [E1], the others are mappings an admin adds (INF); Okta sends them when mapped [I14 LOW].
-ENTERPRISE_FIELDS = {"department": "department", "employee_number": "employeeNumber", "cost_center": "costCenter",
-                     "organization": "organization", "division": "division"}
 
 
 @dataclass

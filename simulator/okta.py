@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from .directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
-from .scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of
+from .scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of, retry_after_seconds
 from .transport import Exchange, Transport
 
 PAGE = 100  # Okta's lookups and imports ask for 100 at a time [O1]
@@ -117,12 +117,7 @@ class OktaEngine:
 
     def _check(self, exchange: Exchange, *expected: int, what: str) -> Exchange:
         if exchange.status == 429:
-            retry_after = exchange.response_headers.get("retry-after") or exchange.response_headers.get("Retry-After")
-            try:
-                seconds = float(retry_after)
-            except (TypeError, ValueError):
-                seconds = 60.0
-            raise _RateLimited(seconds)
+            raise _RateLimited(retry_after_seconds(exchange.response_headers))
         if exchange.failure and exchange.status is None:
             raise _Failed(f"Failed to {what}: {exchange.failure}.")
         if exchange.status not in expected:

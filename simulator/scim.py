@@ -59,3 +59,12 @@ def error_detail(body: Any) -> str:
     if body is None:
         return "(empty body)"
     return str(body)[:200]
+
+
+def retry_after_seconds(headers: dict[str, str], default: float = 60.0) -> float:
+    """A 429's Retry-After in seconds (RFC 9110 section 10.2.3, the delay form); ``default`` when absent or unreadable."""
+    value = {name.lower(): text for name, text in headers.items()}.get("retry-after")
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return default

@@ -28,6 +28,7 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 import httpx
 
 from .clock import VirtualClock
+from .version import tool_version
 
 REDACTED = "[REDACTED]"
 RETURNED_PASSWORD = "[REDACTED: returned by the target]"
@@ -83,16 +84,7 @@ def verify_profile(version: str) -> ClientProfile:
                          write_content_type=SCIM_JSON, timeout_s=30.0, space_in_query="%20")
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("scimulator")
-    except Exception:  # not installed: running from a checkout
-        return "dev"
-
-
-TOOL_VERSION = _version()
+TOOL_VERSION = tool_version()
 VERIFY = verify_profile(TOOL_VERSION)
 
 

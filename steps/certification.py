@@ -1,7 +1,7 @@
-"""Certification profiles in pytest: ``--scim-profile okta-oin`` runs the scenarios that judge a vendor's listing tests.
+"""Certification profiles in pytest: ``--profile okta-oin`` runs the scenarios that judge a vendor's listing tests.
 
-    pytest steps --scim-profile okta-oin        # Okta's SPEC and CRUD tests
-    pytest steps --scim-profile entra-gallery   # Microsoft's SCIM Validation Logic App
+    pytest steps --profile okta-oin        # Okta's SPEC and CRUD tests
+    pytest steps --profile entra-gallery   # Microsoft's SCIM Validation Logic App
 
 Each official test has a tag (``@oin_spec_1``, ``@oin_crud_4``, ``@entra_la_15``; reports/certification.py);
 the tags are markers, so ``-m oin_spec_6`` works too. Under a profile, scenarios carrying none of its
@@ -13,25 +13,20 @@ from __future__ import annotations
 import pytest
 
 from scimulator.reports.certification import PROFILES
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("scimulator")
-    group.addoption("--scim-profile", default=None, metavar="NAME",
-                    help=f"a certification profile: run the scenarios judging its official tests ({', '.join(PROFILES)})")
+from .plugin import run_settings
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for profile in PROFILES.values():
         for test in profile.tests:
             config.addinivalue_line("markers", f"{test.tag}: judges {test.suite} {test.number}, {test.name}")
-    name = config.getoption("--scim-profile")
+    name = selected_profile(config)
     if name and name not in PROFILES:
-        raise pytest.UsageError(f"--scim-profile takes {' or '.join(PROFILES)}, not {name}")
+        raise pytest.UsageError(f"--profile takes {' or '.join(PROFILES)}, not {name}")
 
 
 def selected_profile(config: pytest.Config) -> str | None:
-    return config.getoption("--scim-profile", None)
+    return run_settings(config).profile
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,15 +9,15 @@ Every value written is unique to the run.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
-from pytest_bdd import given, parsers, then, when
 
+from scimulator.simulator.attributes import ATTRIBUTES, SCIM_PATH, read_path, split_path
 from scimulator.simulator.scim import ENTERPRISE, GROUP, USER, list_problem, patch, resources_of
 from scimulator.simulator.transport import SCIM_JSON, ClientProfile
 from .judge import blocked, failed, read
+from .language import EMPTY_VALUES, LOGIC_APP_ACTIONS, RESOURCE_KINDS, RESOURCE_KINDS_PLURAL, given, then, when
 from .protocol_steps import last
 from .user_checks import manager_id
 
@@ -25,7 +25,8 @@ from .user_checks import manager_id
 LOGIC_APP = ClientProfile(name="logic-app", by="idp", headers={"Accept": SCIM_JSON}, write_content_type=SCIM_JSON,
                           timeout_s=60.0, space_in_query="%20")
 
-DEPARTMENT, EMPLOYEE_NUMBER, MANAGER = (f"{ENTERPRISE}:{name}" for name in ("department", "employeeNumber", "manager"))
+DEPARTMENT, EMPLOYEE_NUMBER = ATTRIBUTES["department"].path, ATTRIBUTES["employee number"].path
+MANAGER = f"{ENTERPRISE}:manager"
 # Entra's default user mappings [E1] table 1, by target attribute.
 USER_MAPPED = ("userName", "active", "externalId", "displayName", "title", "name.givenName", "name.familyName",
                'emails[type eq "work"].value', 'emails[type eq "other"].value', 'phoneNumbers[type eq "work"].value',
@@ -40,7 +41,6 @@ NOT_CLEARED = {"userName", "active", "externalId", MANAGER}
 USER_UPDATED = ("displayName", "title", "name.givenName", "name.familyName", DEPARTMENT, EMPLOYEE_NUMBER)
 GROUP_UPDATED = ("displayName", "externalId")
 COMMON = {"id", "externalid", "meta"}  # RFC 7643 section 3.1: on every resource, listed in no schema
-PATH = re.compile(r'(?P<name>[^.\[]+)(?:\[type eq "(?P<type>[^"]*)"\])?(?:\.(?P<sub>.+))?')
 PAGE_SIZE, PAGES, AT_LEAST = 5, 3, 11
 
 
@@ -57,40 +57,15 @@ def gallery() -> dict:
 
 # --- reading attribute paths as Entra writes them -------------------------------------------------------
 
-def _split(path: str) -> tuple[str | None, str]:
-    """(the extension schema a path is in, or None for the core schema; the path inside it)."""
-    if path.startswith(ENTERPRISE + ":"):
-        return ENTERPRISE, path[len(ENTERPRISE) + 1:]
-    return None, path
-
-
 def _named(items: list, name: str) -> dict | None:
     return next((item for item in items if isinstance(item, dict) and str(item.get("name", "")).lower() == name.lower()),
                 None)
 
 
-def read_path(resource: dict, path: str) -> Any:
-    """The value at an Entra target path in a SCIM resource (None when absent)."""
-    extension, inner = _split(path)
-    node = resource.get(extension) if extension else resource
-    match = PATH.fullmatch(inner)
-    if not isinstance(node, dict) or not match:
-        return None
-    value = next((v for k, v in node.items() if k.lower() == match["name"].lower()), None)
-    if match["type"] is not None:
-        value = next((item for item in value or [] if isinstance(item, dict)
-                      and str(item.get("type", "")).lower() == match["type"].lower()), None)
-    if match["sub"] and isinstance(value, dict):
-        value = next((v for k, v in value.items() if k.lower() == match["sub"].lower()), None)
-    elif match["sub"]:
-        value = None
-    return value
-
-
 def discoverable(schemas: dict[str, list], path: str) -> bool:
     """Whether /Schemas describes an Entra target path: the attribute, its sub-attribute, the type's canonical value."""
-    extension, inner = _split(path)
-    match = PATH.fullmatch(inner)
+    extension, inner = split_path(path)
+    match = SCIM_PATH.fullmatch(inner)
     attribute = _named(schemas.get(extension or "core", []), match["name"]) if match else None
     if attribute is None:
         return bool(match) and not match["type"] and not match["sub"] and match["name"].lower() in COMMON
@@ -110,10 +85,8 @@ def _schemas_by_id(body: Any, core: str) -> dict[str, list]:
     return found
 
 
-@then(parsers.parse("/Schemas describes every {kind} attribute Entra maps by default"))
+@then("/Schemas describes every {kind} attribute Entra maps by default")
 def schemas_describe(kind, answers):
-    if kind not in ("user", "group"):
-        raise ValueError(f"Entra maps user and group attributes, not {kind!r}")
     answer = last(answers)
     schemas = _schemas_by_id(answer.response_body, USER if kind == "user" else GROUP)
     mapped = USER_MAPPED if kind == "user" else GROUP_MAPPED
@@ -150,13 +123,11 @@ def user_with_mapped_attributes(logic_app, directory, gallery):
     gallery["user"] = answer.response_body["id"]
 
 
-@when(parsers.parse('the Logic App replaces each of those attributes with {value}'))
-def replace_with_empty(value, logic_app, gallery, answers):
-    if value not in ('""', "null"):
-        raise ValueError(f'the null-update test sends "" or null, not {value}')
+@when('the Logic App replaces each of those attributes with {empty}')
+def replace_with_empty(empty, logic_app, gallery, answers):
     cleared = [path for path in USER_MAPPED if path not in NOT_CLEARED]
     answers.append(logic_app.patch(f"/Users/{gallery['user']}",
-                                   _replace_values(dict.fromkeys(cleared, json.loads(value)))))
+                                   _replace_values(dict.fromkeys(cleared, EMPTY_VALUES[empty]))))
 
 
 @then("each of those attributes of the user reads back null or empty")
@@ -202,11 +173,9 @@ def _replace_values(values: dict[str, Any]) -> dict:
     return patch(*({"op": "replace", "path": path, "value": value} for path, value in values.items()))
 
 
-@then(parsers.parse("the {kind} reads back with every new value"))
+@then("the {kind} reads back with every new value")
 def reads_back_new_values(kind, logic_app, gallery):
-    if kind not in ("user", "group"):
-        raise ValueError(f"a user or a group, not {kind!r}")
-    resource = read(logic_app, f"/{kind.title()}s/{gallery[kind]}", f"The {kind} of the update test")
+    resource = read(logic_app, f"{RESOURCE_KINDS[kind]}/{gallery[kind]}", f"The {kind} of the update test")
     wrong = {path: read_path(resource, path) for path, value in gallery["values"].items()
              if read_path(resource, path) != value}
     if wrong:
@@ -232,17 +201,17 @@ def _new_resource(kind: str, n: int, directory) -> dict:
     return {"schemas": [GROUP], "displayName": directory.unique(f"Logic App Page {n}")}
 
 
-@given(parsers.parse("the target holds at least 11 {kind}"))
-def at_least_eleven(kind, logic_app, directory):
-    endpoint = {"users": "/Users", "groups": "/Groups"}[kind]
+@given("the target holds at least 11 {kinds}")
+def at_least_eleven(kinds, logic_app, directory):
+    endpoint = RESOURCE_KINDS_PLURAL[kinds]
     for n in range(_total(logic_app, endpoint), AT_LEAST):
-        answer = logic_app.post(endpoint, _new_resource(kind, n, directory))
+        answer = logic_app.post(endpoint, _new_resource(kinds, n, directory))
         if answer.status not in (200, 201):
-            raise blocked(f"create-{kind[:-1]}", f"Setting up: the target did not create one of the {AT_LEAST} "
-                          f"{kind} the pagination test needs.", answer)
+            raise blocked(f"create-{kinds[:-1]}", f"Setting up: the target did not create one of the {AT_LEAST} "
+                          f"{kinds} the pagination test needs.", answer)
 
 
-@when(parsers.parse("the Logic App reads {endpoint} 5 at a time, three pages from startIndex 1"))
+@when("the Logic App reads {endpoint} 5 at a time, three pages from startIndex 1")
 def read_pages(endpoint, logic_app, gallery):
     gallery["pages"] = [(start, logic_app.get(endpoint, [("startIndex", start), ("count", PAGE_SIZE)]))
                         for start in range(1, PAGES * PAGE_SIZE, PAGE_SIZE)]
@@ -268,28 +237,29 @@ def _manager_operation(op: str, value: str) -> dict:
     return patch({"op": op, "path": MANAGER, "value": value})
 
 
-@when(parsers.parse('the Logic App {action} the manager of "{name}" to "{manager}"'))
-def set_manager(action, name, manager, logic_app, created_ids, answers):
-    op = {"sets": "Add", "changes": "Replace"}[action]
-    answers.append(logic_app.patch(f"/Users/{created_ids[name]}", _manager_operation(op, created_ids[manager])))
+@when('the Logic App {logic_app_action} the manager of "{resource}" to "{manager_resource}"')
+def set_manager(logic_app_action, resource, manager_resource, logic_app, created_ids, answers):
+    op = LOGIC_APP_ACTIONS[logic_app_action]
+    answers.append(logic_app.patch(f"/Users/{created_ids[resource]}",
+                                   _manager_operation(op, created_ids[manager_resource])))
 
 
-@when(parsers.parse('the Logic App removes the manager of "{name}" with an empty value'))
-def remove_manager(name, logic_app, created_ids, answers):
-    answers.append(logic_app.patch(f"/Users/{created_ids[name]}", _manager_operation("Replace", "")))
+@when('the Logic App removes the manager of "{resource}" with an empty value')
+def remove_manager(resource, logic_app, created_ids, answers):
+    answers.append(logic_app.patch(f"/Users/{created_ids[resource]}", _manager_operation("Replace", "")))
 
 
-@then(parsers.parse('the manager of "{name}" reads back as "{manager}"'))
-def manager_is(name, manager, logic_app, created_ids):
-    found = manager_id(read(logic_app, f"/Users/{created_ids[name]}", f"The user {name}"))
-    if found != created_ids[manager]:
-        raise failed(f"The manager of {name} must be {manager} ({created_ids[manager]}); the target has "
-                     f"{json.dumps(found)}.", logic_app.record[-1])
+@then('the manager of "{resource}" reads back as "{manager_resource}"')
+def manager_is(resource, manager_resource, logic_app, created_ids):
+    found = manager_id(read(logic_app, f"/Users/{created_ids[resource]}", f"The user {resource}"))
+    if found != created_ids[manager_resource]:
+        raise failed(f"The manager of {resource} must be {manager_resource} ({created_ids[manager_resource]}); the "
+                     f"target has {json.dumps(found)}.", logic_app.record[-1])
 
 
-@then(parsers.parse('"{name}" reads back with no manager'))
-def no_manager(name, logic_app, created_ids):
-    found = manager_id(read(logic_app, f"/Users/{created_ids[name]}", f"The user {name}"))
+@then('"{resource}" reads back with no manager')
+def no_manager(resource, logic_app, created_ids):
+    found = manager_id(read(logic_app, f"/Users/{created_ids[resource]}", f"The user {resource}"))
     if found not in (None, ""):
-        raise failed(f"The manager of {name} was replaced with an empty value and must be gone; the target has "
+        raise failed(f"The manager of {resource} was replaced with an empty value and must be gone; the target has "
                      f"{json.dumps(found)}.", logic_app.record[-1])

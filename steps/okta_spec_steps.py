@@ -15,11 +15,11 @@ import string
 from typing import Any
 
 import pytest
-from pytest_bdd import given, parsers, then, when
 
 from scimulator.simulator.scim import USER, resources_of
 from scimulator.simulator.transport import SCIM_JSON, ClientProfile
 from .judge import aliases, blocked, failed
+from .language import given, then, when
 from .protocol_steps import last
 
 # The headers of Okta's collection on its GETs; its POSTs send Content-Type application/json instead.
@@ -100,19 +100,19 @@ def spec_user_exists(spec_client, spec_values, created_ids):
     created_ids["idUserOne"] = answer.response_body["id"]
 
 
-@when(parsers.re(r"Okta's SPEC test sends GET (?P<path>\S+)$"))
+@when("Okta's SPEC test sends GET {path}", regex=r"Okta's SPEC test sends GET (?P<path>\S+)$")
 def spec_get(path, spec_client, spec_values, created_ids, send_written):
     send_written(spec_client, "GET", spec_expand(path, spec_values, created_ids))
 
 
-@when(parsers.parse('Okta\'s SPEC test sends GET {path} with the header "Authorization: {value}"'))
-def spec_get_with_authorization(path, value, connect, spec_values, created_ids, send_written):
+@when('Okta\'s SPEC test sends GET {path} with the header "Authorization: {header_value}"')
+def spec_get_with_authorization(path, header_value, connect, spec_values, created_ids, send_written):
     send_written(connect(OKTA_SPEC_TEST, None), "GET", spec_expand(path, spec_values, created_ids),
-                 {"Authorization": value})
+                 {"Authorization": header_value})
 
 
-@when(parsers.parse("Okta's SPEC test creates its user with POST /Users, labelled {content_type}"))
-@when(parsers.parse("Okta's SPEC test creates the same user again, labelled {content_type}"))
+@when("Okta's SPEC test creates its user with POST /Users, labelled {content_type}")
+@when("Okta's SPEC test creates the same user again, labelled {content_type}")
 def spec_create(content_type, spec_client, spec_values, created_ids, answers):
     again = "idUserOne" in created_ids
     body = spec_user(spec_values, email_key="randomUsername" if again else "randomEmail")
@@ -124,31 +124,31 @@ def spec_create(content_type, spec_client, spec_values, created_ids, answers):
 
 # --- then ------------------------------------------------------------------------------------------
 
-@then(parsers.parse('the answer\'s "{path}" holds "{value}"'))
-def answer_holds(path, value, answers):
+@then('the answer\'s "{attribute_path}" holds "{value}"')
+def answer_holds(attribute_path, value, answers):
     answer = last(answers)
-    found = value_at(answer.response_body, path)
+    found = value_at(answer.response_body, attribute_path)
     if not isinstance(found, list) or value not in found:
-        raise failed(f"The answer's {path} must hold {value}; it is {json.dumps(found)}.", answer)
+        raise failed(f"The answer's {attribute_path} must hold {value}; it is {json.dumps(found)}.", answer)
 
 
-@then(parsers.parse("the answer's {names} are numbers"))
-def answer_numbers(names, answers):
+@then("the answer's {attribute_paths} are numbers")
+def answer_numbers(attribute_paths, answers):
     answer = last(answers)
-    wrong = [name for name in aliases(names)
+    wrong = [name for name in aliases(attribute_paths)
              if not isinstance(value_at(answer.response_body, name), int) or isinstance(value_at(answer.response_body, name), bool)]
     if wrong:
         raise failed(f"The answer's {', '.join(wrong)} must be numbers (Okta asserts is_a_number).", answer)
 
 
-@then(parsers.parse("the answer has a value for {paths}"))
-def answer_has_values(paths, answers):
-    _has_values(last(answers), "", paths)
+@then("the answer has a value for {attribute_paths}")
+def answer_has_values(attribute_paths, answers):
+    _has_values(last(answers), "", attribute_paths)
 
 
-@then(parsers.parse("the first resource in the answer has a value for {paths}"))
-def first_resource_has_values(paths, answers):
-    _has_values(last(answers), "Resources[0].", paths)
+@then("the first resource in the answer has a value for {attribute_paths}")
+def first_resource_has_values(attribute_paths, answers):
+    _has_values(last(answers), "Resources[0].", attribute_paths)
 
 
 def _has_values(answer, base: str, paths: str) -> None:
@@ -158,22 +158,22 @@ def _has_values(answer, base: str, paths: str) -> None:
                      "(Okta asserts not_empty).", answer)
 
 
-@then(parsers.parse('the answer\'s "{path}" is Okta\'s {{{{{variable}}}}}'))
-def answer_is_spec_value(path, variable, answers, spec_values, created_ids):
+@then('the answer\'s "{attribute_path}" is Okta\'s {{{{{variable}}}}}')
+def answer_is_spec_value(attribute_path, variable, answers, spec_values, created_ids):
     answer = last(answers)
     expected = spec_expand("{{" + variable + "}}", spec_values, created_ids)
-    found = value_at(answer.response_body, path)
+    found = value_at(answer.response_body, attribute_path)
     if found != expected:
-        raise failed(f"The answer's {path} must be {expected!r}, as Okta sent it; it is {json.dumps(found)}.", answer)
+        raise failed(f"The answer's {attribute_path} must be {expected!r}, as Okta sent it; it is {json.dumps(found)}.", answer)
 
 
-@then(parsers.parse('the answer\'s "{path}" reads "{value}"'))
-def answer_reads(path, value, answers):
+@then('the answer\'s "{attribute_path}" reads "{value}"')
+def answer_reads(attribute_path, value, answers):
     """Okta's "equal" compares text: a status of 401 or "401" both read "401"."""
     answer = last(answers)
-    found = value_at(answer.response_body, path)
+    found = value_at(answer.response_body, attribute_path)
     if found is None or str(found) != value:
-        raise failed(f"The answer's {path} must read {value!r}; it is {json.dumps(found)}.", answer)
+        raise failed(f"The answer's {attribute_path} must read {value!r}; it is {json.dumps(found)}.", answer)
 
 
 @then("the answer's Resources is a list when totalResults is 1 or more")

@@ -1,32 +1,34 @@
 """The scimulator pytest plugin: which target, which token, and the fixtures every scenario shares.
 
     pytest steps                                   # against the bundled reference server
-    pytest steps --scim-url URL --scim-token T     # against any SCIM endpoint (or SCIMULATOR_TOKEN)
-    pytest steps -m okta                           # one client's scenarios (tags are markers)
-    pytest steps --scim-profile okta-oin           # a vendor's listing tests (steps/certification.py)
+    pytest steps --target URL --token T            # against any SCIM endpoint (or SCIMULATOR_TOKEN)
+    pytest steps --idp okta --tags must            # one client's scenarios (tags are markers; -m works too)
+    pytest steps --profile okta-oin                # a vendor's listing tests (steps/certification.py)
 
-With no URL, the session starts the reference server on an ephemeral loopback port with a fresh
-SQLite file (real HTTP). On a real target, every login and group name the suite creates starts
-with the run's prefix (``scimu-<6 hex>-``) and is removed at the end of the session (DELETE, or
-deactivation where DELETE is refused), unless ``--scim-keep-data`` is given.
+The options take `scimulator run`'s names; the run itself hands pytest a RunSettings object
+(steps/settings.py) instead, and the plugin reads that when it is there. With no target, the session
+starts the reference server on an ephemeral loopback port with a fresh SQLite file (real HTTP). On a
+real target, every login and group name the suite creates starts with the run's prefix
+(``scimu-<6 hex>-``) and is removed at the end of the session (DELETE, or deactivation where DELETE is
+refused), unless ``--keep-data`` is given.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import secrets
 import time
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from scimulator.simulator import VERIFY, Directory, Transport, VirtualClock
 from scimulator.simulator.transport import ClientProfile, Exchange, register_secret
 from .presets import PRESETS, Preset, skip_reason
+from .settings import RunSettings, SettingsError, activate, deactivate, token_from_environment
+from .written import written_scenario
 
 pytest_plugins = ["scimulator.steps.okta_steps", "scimulator.steps.entra_steps", "scimulator.steps.target_steps", "scimulator.steps.user_checks",
                   "scimulator.steps.protocol_steps", "scimulator.steps.vendor_steps", "scimulator.steps.okta_spec_steps", "scimulator.steps.gallery_steps",
@@ -35,7 +37,6 @@ pytest_plugins = ["scimulator.steps.okta_steps", "scimulator.steps.entra_steps",
 EXCHANGES = pytest.StashKey[list]()
 PROFILE_TOTALS = pytest.StashKey[dict]()  # each client profile's scenarios as collected, before any selection
 CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
-WEIGHT_TAGS = ("must", "should")
 TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
               "quarantine", "escrow", "filter", "patch", "put", "pagination", "sorting", "attributes", "etag", "errors",
               "auth", "discovery", "spec_test", "bundled_only", "filter_beyond_eq", "bulk", "singlestore", "cockroachdb",
@@ -61,21 +62,51 @@ class ScimTarget:
 
 
 TARGET = pytest.StashKey["ScimTarget"]()
-DEADLINE = pytest.StashKey[float]()  # time.monotonic() after which no scenario starts (--scim-deadline)
+DEADLINE = pytest.StashKey[float]()  # time.monotonic() after which no scenario starts (--deadline)
+SETTINGS = pytest.StashKey[RunSettings]()
 DEADLINE_SENTENCE = "stopped at the deadline"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The options of `scimulator run`, by the same names (the run itself passes a RunSettings instead)."""
     group = parser.getgroup("scimulator", "scimulator conformance suite")
-    group.addoption("--scim-url", default=None, help="SCIM base URL of the target (default: the bundled reference server)")
-    group.addoption("--scim-token", default=None, help="bearer token for the target (default: SCIMULATOR_TOKEN)")
-    group.addoption("--scim-keep-data", action="store_true", help="leave the users and groups the suite created")
+    group.addoption("--target", default=None, metavar="URL",
+                    help="SCIM base URL of the target (default: the bundled reference server)")
+    group.addoption("--token", default=None, help="bearer token for the target (default: SCIMULATOR_TOKEN)")
+    group.addoption("--idp", action="append", default=[], metavar="PROFILE",
+                    help="okta, entra, rfc7644 or vendor; repeat for several (default: all)")
+    group.addoption("--tags", default=None, metavar="EXPR", help='a tag expression, e.g. "must and not quarantine"')
+    group.addoption("--profile", default=None, metavar="NAME",
+                    help="a certification profile: run the scenarios judging its official tests (steps/certification.py)")
     group.addoption("--preset", default=None, choices=sorted(PRESETS),
                     help="a seed vendor's documented IdP setup: picks the Okta flavour, the Entra flag, and the scenarios")
-    group.addoption("--scim-deadline", type=float, default=None, metavar="SECONDS",
+    group.addoption("--features", action="append", default=[], metavar="DIR", dest="feature_directories",
+                    help="run the scenarios of this feature directory instead of the bundled ones; repeat for several")
+    group.addoption("--report-dir", default=None, metavar="DIR",
+                    help="write report.json, report.html, summary.md, junit.xml here")
+    group.addoption("--baseline", default=None, metavar="FILE", help="fail only on failures not in this baseline file")
+    group.addoption("--write-baseline", default=None, metavar="FILE", help="record this run's failures as a baseline file")
+    group.addoption("--deadline", type=float, default=None, metavar="SECONDS",
                     help="start no scenario after this many seconds; the run ends with a partial report marked interrupted")
-    group.addoption("--scim-selection", default=None,
-                    help="JSON: how `scimulator run` was asked to select scenarios (recorded in report.json 'selection')")
+    group.addoption("--keep-data", action="store_true", help="leave the users and groups the suite created")
+
+
+def run_settings(config: pytest.Config) -> RunSettings:
+    """The run's settings: the RunSettings `scimulator run` registered as a plugin, else built from the options."""
+    if SETTINGS not in config.stash:
+        given = [plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, RunSettings)]
+        config.stash[SETTINGS] = given[0] if given else settings_from_options(config)
+    return config.stash[SETTINGS]
+
+
+def settings_from_options(config: pytest.Config) -> RunSettings:
+    option = config.getoption
+    return RunSettings(target=option("--target"), token=option("--token") or token_from_environment(),
+                       idps=tuple(option("--idp")), tags=option("--tags"), profile=option("--profile"),
+                       preset=option("--preset"), features=tuple(str(Path(d).resolve()) for d in option("--features")),
+                       report_dir=option("--report-dir"), baseline=option("--baseline"),
+                       write_baseline=option("--write-baseline"), deadline=option("--deadline"),
+                       keep_data=option("--keep-data"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -85,9 +116,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "should: a deviation the IdP tolerates (reported, not counted)")
     for tag in TOPIC_TAGS:
         config.addinivalue_line("markers", f"{tag}: scenario topic")
-    seconds = config.getoption("--scim-deadline")
-    if seconds is not None:
-        config.stash[DEADLINE] = time.monotonic() + seconds
+    settings = run_settings(config)
+    activate(settings)  # the feature directories, for steps/test_conformance.py
+    select_by_idp_and_tags(config, settings)
+    if settings.deadline is not None:
+        config.stash[DEADLINE] = time.monotonic() + settings.deadline
+
+
+def select_by_idp_and_tags(config: pytest.Config, settings: RunSettings) -> None:
+    """--idp and --tags narrow the run as a marker expression would (combined with any -m given)."""
+    try:
+        chosen = settings.marker_expression()
+    except SettingsError as error:
+        raise pytest.UsageError(f"{error}.") from None
+    if chosen:
+        given = config.option.markexpr
+        config.option.markexpr = f"({given}) and {chosen}" if given else chosen
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SETTINGS in config.stash:
+        deactivate(config.stash[SETTINGS])
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -109,7 +158,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if preset is None:
         return
     for item in items:
-        scenario = rendered_scenario(item)
+        scenario = written_scenario(item)
         if scenario is None:
             continue
         tags = {marker.name for marker in item.iter_markers()}
@@ -128,17 +177,8 @@ def profile_totals(items: list[pytest.Item]) -> dict[str, int]:
     return {tag: count for tag, count in totals.items() if count}
 
 
-def rendered_scenario(item: pytest.Item):
-    """The pytest-bdd scenario behind a collected item, with its example's values filled in (None for other tests)."""
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
-    if template is None:
-        return None
-    example = item.callspec.params.get("_pytest_bdd_example", {}) if hasattr(item, "callspec") else {}
-    return template.render(example)
-
-
 def active_preset(config: pytest.Config) -> Preset | None:
-    name = config.getoption("--preset")
+    name = run_settings(config).preset
     return PRESETS[name] if name else None
 
 
@@ -150,13 +190,12 @@ def preset(request: pytest.FixtureRequest) -> Preset | None:
 @pytest.fixture(scope="session")
 def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The target of the run: the URL given, or the bundled reference server on a loopback port."""
-    url = request.config.getoption("--scim-url")
-    token = request.config.getoption("--scim-token") or os.environ.get("SCIMULATOR_TOKEN")
+    settings = run_settings(request.config)
+    url, token, keep = settings.target, settings.token, settings.keep_data
     prefix = f"scimu-{secrets.token_hex(3)}-"
-    keep = request.config.getoption("--scim-keep-data")
     if url:
         if not token:
-            raise pytest.UsageError("--scim-url needs a token: --scim-token or SCIMULATOR_TOKEN.")
+            raise pytest.UsageError("--target needs a token: --token or SCIMULATOR_TOKEN.")
         target = ScimTarget(url.rstrip("/"), token, bundled=False, run_prefix=prefix, keep_data=keep)
         request.config.stash[TARGET] = target
         yield target
@@ -164,14 +203,15 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
             remove_created(target)
         return
     from scimulator.reference_server import ServerConfig
-    from scimulator.server import start_in_background
+    from scimulator.reference_server.serving import start_in_background
 
     token, admin_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     register_secret(admin_token)  # the run's other token: hidden wherever it might be quoted
     db = tmp_path_factory.mktemp("reference-server") / "scim.db"
     chosen = active_preset(request.config)
     running = start_in_background(ServerConfig(db_path=str(db), tokens=[token], admin_tokens=[admin_token],
-                                               movable_clock=True, max_users=chosen.max_users if chosen else None,
+                                               vendor_extras=True, movable_clock=True,
+                                               max_users=chosen.max_users if chosen else None,
                                                max_groups=chosen.max_groups if chosen else None))
     try:
         target = ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True,

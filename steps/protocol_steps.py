@@ -12,11 +12,11 @@ from collections import Counter
 from urllib.parse import unquote
 
 import pytest
-from pytest_bdd import given, parsers, then, when
 
 from scimulator.simulator import OKTA, VERIFY, Transport
 from scimulator.simulator.scim import GROUP, USER, list_problem, resources_of
 from .judge import aliases, blocked, failed, held_in_target
+from .language import given, then, when
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
@@ -47,9 +47,10 @@ def expand(text: str, scenario_prefix: str, created_ids: dict) -> str:
     return re.sub(r"\{id:([^}]+)\}", lambda m: created_ids.get(m.group(1).strip(), "no-such-id"), text)
 
 
-@given(parsers.parse('the target holds the users {names}'))
-def users_exist(names, verify, scenario_prefix, created_ids):
-    for name in aliases(names):
+@given('the target holds the users {users}')
+def users_exist(users, verify, scenario_prefix, created_ids):
+    """Each created with POST /Users by the verify client, its userName under the scenario's prefix."""
+    for name in aliases(users):
         created = held_in_target(verify, "/Users", {
             "schemas": [USER], "userName": f"{scenario_prefix}{name}",
             "name": {"givenName": name.split("@")[0].title(), "familyName": "Test"},
@@ -57,21 +58,21 @@ def users_exist(names, verify, scenario_prefix, created_ids):
         created_ids[name] = created.get("id")
 
 
-@given(parsers.parse('the target holds the group "{name}" with the members {names}'))
-def group_exists(name, names, verify, scenario_prefix, created_ids):
-    members = [{"value": created_ids[n]} for n in aliases(names)]
-    created = held_in_target(verify, "/Groups", {"schemas": [GROUP], "displayName": f"{scenario_prefix}{name}",
+@given('the target holds the group "{resource}" with the members {users}')
+def group_exists(resource, users, verify, scenario_prefix, created_ids):
+    members = [{"value": created_ids[n]} for n in aliases(users)]
+    created = held_in_target(verify, "/Groups", {"schemas": [GROUP], "displayName": f"{scenario_prefix}{resource}",
                                                  "members": members}, cause="create-group-with-members")
-    created_ids[name] = created.get("id")
+    created_ids[resource] = created.get("id")
 
 
-@when(parsers.parse("the client sends {method} {path} with the body"))
+@when("the client sends {method} {path} with the body")
 def send_with_body(method, path, docstring, verify, scenario_prefix, created_ids, answers, headers=None):
     body = json.loads(expand(docstring, scenario_prefix, created_ids))
     answers.append(verify.request(method, expand(path, scenario_prefix, created_ids), body=body, extra_headers=headers))
 
 
-@when(parsers.parse('the client sends {method} {path} with the Content-Type "{content_type}" and the body'))
+@when('the client sends {method} {path} with the Content-Type "{content_type}" and the body')
 def send_with_content_type(method, path, content_type, docstring, verify, scenario_prefix, created_ids, answers):
     """A write as a client that labels its JSON another way sends it (Okta's OIN test: application/json)."""
     send_with_body(method, path, docstring, verify, scenario_prefix, created_ids, answers, {"Content-Type": content_type})
@@ -86,27 +87,28 @@ def send_written(scenario_prefix, created_ids, answers):
     return send
 
 
-@when(parsers.re(r"the client sends (?P<method>GET|DELETE|POST|PUT|PATCH) (?P<path>\S+)$"))
+@when("the client sends {method} {path}", regex=r"the client sends (?P<method>\S+) (?P<path>\S+)$")
 def send(method, path, verify, send_written):
+    """Paths are written as sent, query encoded; `{prefix}` is the scenario's prefix, `{id:NAME}` a remembered id."""
     send_written(verify, method, path)
 
 
-@when(parsers.parse("Okta sends GET {path}"))
+@when("Okta sends GET {path}")
 def okta_sends(path, connect, send_written):
     send_written(connect(OKTA), "GET", path)
 
 
-@when(parsers.parse('the client sends {method} {path} with the header "{header}: {value}"'))
-def send_with_header(method, path, header, value, verify, send_written):
-    send_written(verify, method, path, {header: value})
+@when('the client sends {method} {path} with the header "{header}: {header_value}"')
+def send_with_header(method, path, header, header_value, verify, send_written):
+    send_written(verify, method, path, {header: header_value})
 
 
-@when(parsers.parse('the client sends GET {path} with the token "{token}"'))
+@when('the client sends GET {path} with the token "{token}"')
 def send_with_token(path, token, connect, send_written):
     send_written(connect(VERIFY, token or None), "GET", path)
 
 
-@when(parsers.parse("the client sends GET {path} without a token"))
+@when("the client sends GET {path} without a token")
 def send_without_token(path, connect, send_written):
     send_written(connect(VERIFY, None), "GET", path)
 
@@ -125,26 +127,26 @@ def last(answers: list):
     return answers[-1]
 
 
-@then(parsers.parse("the answer status is {status:d}"))
+@then("the answer status is {status:d}")
 def answer_status(status, answers):
     answer = last(answers)
     if answer.status != status:
         raise failed(f"The target must answer {status}.", answer)
 
 
-@then(parsers.parse("the answer status is {first:d} or {second:d}"))
-def answer_status_either(first, second, answers):
+@then("the answer status is {status:d} or {other_status:d}")
+def answer_status_either(status, other_status, answers):
     answer = last(answers)
-    if answer.status not in (first, second):
-        raise failed(f"The target must answer {first} or {second}.", answer)
+    if answer.status not in (status, other_status):
+        raise failed(f"The target must answer {status} or {other_status}.", answer)
 
 
-@then(parsers.parse('the answer is a SCIM error {status:d} with scimType "{scim_type}"'))
+@then('the answer is a SCIM error {status:d} with scimType "{scim_type}"')
 def scim_error_typed(status, scim_type, answers):
     _scim_error(last(answers), status, scim_type)
 
 
-@then(parsers.parse("the answer is a SCIM error {status:d}"))
+@then("the answer is a SCIM error {status:d}")
 def scim_error(status, answers):
     _scim_error(last(answers), status, None)
 
@@ -171,7 +173,7 @@ def _list(answer) -> dict:
     return answer.response_body
 
 
-@then(parsers.parse("the answer lists {count:d} resources of {total:d} in all"))
+@then("the answer lists {count:d} resources of {total:d} in all")
 def lists_count(count, total, answers):
     answer = last(answers)
     body = _list(answer)
@@ -181,7 +183,7 @@ def lists_count(count, total, answers):
                      f"with totalResults {body['totalResults']}.", answer)
 
 
-@then(parsers.parse("the answer lists no resources"))
+@then("the answer lists no resources")
 def lists_none(answers):
     answer = last(answers)
     body = _list(answer)
@@ -189,7 +191,7 @@ def lists_none(answers):
         raise failed("The target must answer an empty ListResponse (totalResults 0).", answer)
 
 
-@then(parsers.parse("the answer's startIndex is {start:d}"))
+@then("the answer's startIndex is {start:d}")
 def list_start(start, answers):
     answer = last(answers)
     body = _list(answer)
@@ -197,19 +199,19 @@ def list_start(start, answers):
         raise failed(f"The ListResponse's startIndex must be {start}.", answer)
 
 
-@then(parsers.parse("the answer lists, in this order, the users {names}"))
-def lists_in_order(names, answers, scenario_prefix):
+@then("the answer lists, in this order, the users {users}")
+def lists_in_order(users, answers, scenario_prefix):
     answer = last(answers)
-    expected = [f"{scenario_prefix}{n}" for n in aliases(names)]
+    expected = [f"{scenario_prefix}{n}" for n in aliases(users)]
     actual = [value_at(r, "userName") for r in resources_of(_list(answer))]
     if actual != expected:
         raise failed(f"The target must list {expected} in this order; it listed {actual}.", answer)
 
 
-@then(parsers.parse("the answer lists the users {names}"))
-def lists_users(names, answers, scenario_prefix):
+@then("the answer lists the users {users}")
+def lists_users(users, answers, scenario_prefix):
     answer = last(answers)
-    expected = {f"{scenario_prefix}{n}" for n in aliases(names)}
+    expected = {f"{scenario_prefix}{n}" for n in aliases(users)}
     actual = {value_at(r, "userName") for r in resources_of(_list(answer))}
     if actual != expected:
         raise failed(f"The target must list exactly {sorted(expected)}; it listed {sorted(actual)}.", answer)
@@ -226,42 +228,42 @@ def _has(resource: dict, path: str) -> bool:
     return value_at(resource, path) not in (None, [], {})
 
 
-@then(parsers.parse('every resource in the answer has "{path}"'))
-def every_has(path, answers):
+@then('every resource in the answer has "{attribute_path}"')
+def every_has(attribute_path, answers):
     answer = last(answers)
     resources = _resources(answer)
-    if not resources or not all(_has(r, path) for r in resources):
-        raise failed(f"Every resource in the answer must carry {path}.", answer)
+    if not resources or not all(_has(r, attribute_path) for r in resources):
+        raise failed(f"Every resource in the answer must carry {attribute_path}.", answer)
 
 
-@then(parsers.parse('no resource in the answer has "{path}"'))
-def none_has(path, answers):
+@then('no resource in the answer has "{attribute_path}"')
+def none_has(attribute_path, answers):
     answer = last(answers)
-    if any(_has(r, path) for r in _resources(answer)):
-        raise failed(f"No resource in the answer may carry {path} (attribute selection, RFC 7644 section 3.9).", answer)
+    if any(_has(r, attribute_path) for r in _resources(answer)):
+        raise failed(f"No resource in the answer may carry {attribute_path} (attribute selection, RFC 7644 section 3.9).", answer)
 
 
-@then(parsers.parse('the answer has the header "{header}"'))
+@then('the answer has the header "{header}"')
 def has_header(header, answers):
     answer = last(answers)
     if header.lower() not in {k.lower() for k in answer.response_headers}:
         raise failed(f"The answer must carry the {header} header.", answer)
 
 
-@then(parsers.parse('the answer\'s "{path}" is "{value}"'))
-def answer_value(path, value, answers, scenario_prefix):
+@then('the answer\'s "{attribute_path}" is "{value}"')
+def answer_value(attribute_path, value, answers, scenario_prefix):
     answer = last(answers)
-    node = value_at(answer.response_body, path)
+    node = value_at(answer.response_body, attribute_path)
     if node != _typed(value.replace("{prefix}", scenario_prefix)):
-        raise failed(f"The answer's {path} must be {value} (with its JSON type); it is {json.dumps(node)}.", answer)
+        raise failed(f"The answer's {attribute_path} must be {value} (with its JSON type); it is {json.dumps(node)}.", answer)
 
 
-@then(parsers.parse('the answer\'s "{path}" is not "{value}"'))
-def answer_value_not(path, value, answers, scenario_prefix):
+@then('the answer\'s "{attribute_path}" is not "{value}"')
+def answer_value_not(attribute_path, value, answers, scenario_prefix):
     answer = last(answers)
-    node = value_at(answer.response_body, path)
+    node = value_at(answer.response_body, attribute_path)
     if node == _typed(value.replace("{prefix}", scenario_prefix)):
-        raise failed(f"The answer's {path} must not be {value}.", answer)
+        raise failed(f"The answer's {attribute_path} must not be {value}.", answer)
 
 
 @then("the answer's Location header and meta.location both name the user it created")
@@ -288,16 +290,16 @@ def _typed(value: str):
     return parsed if isinstance(parsed, (bool, int, float)) or parsed is None else value
 
 
-@then(parsers.parse('the group "{name}" holds exactly the members {names}'))
-def protocol_group_members(name, names, verify, created_ids):
-    expected = {created_ids[n] for n in aliases(names)}
-    answer = verify.get(f"/Groups/{created_ids[name]}")
+@then('the group "{resource}" holds exactly the members {users}')
+def protocol_group_members(resource, users, verify, created_ids):
+    expected = {created_ids[n] for n in aliases(users)}
+    answer = verify.get(f"/Groups/{created_ids[resource]}")
     actual = {m.get("value") for m in (answer.response_body or {}).get("members") or []} if answer.status == 200 else None
     if actual != expected:
-        raise failed(f"The group {name} must hold exactly {sorted(expected)}; it holds {actual}.", answer)
+        raise failed(f"The group {resource} must hold exactly {sorted(expected)}; it holds {actual}.", answer)
 
 
-@then(parsers.parse("the ETag of the answer is remembered"), target_fixture="etag")
+@then("the ETag of the answer is remembered", target_fixture="etag")
 def remember_etag(answers):
     answer = last(answers)
     tag = {k.lower(): v for k, v in answer.response_headers.items()}.get("etag")
@@ -306,22 +308,22 @@ def remember_etag(answers):
     return tag
 
 
-@when(parsers.parse("the client sends the same request again with the remembered ETag in {header}"))
+@when("the client sends the same request again with the remembered ETag in {header}")
 def resend_with_etag(header, etag, verify, answers):
     previous = last(answers)
     path = previous.url.removeprefix(verify.base_url).split("?")[0]
     answers.append(verify.request(previous.method, path, body=previous.request_body, extra_headers={header: etag}))
 
 
-@then(parsers.parse('the answer\'s id is remembered as "{name}"'))
-def remember_id(name, answers, created_ids):
+@then('the answer\'s id is remembered as "{resource}"')
+def remember_id(resource, answers, created_ids):
     answer = last(answers)
     if not isinstance(answer.response_body, dict) or not answer.response_body.get("id"):
         raise failed("The answer must carry the resource with its id.", answer)
-    created_ids[name] = answer.response_body["id"]
+    created_ids[resource] = answer.response_body["id"]
 
 
-@given(parsers.parse('the target says in /ServiceProviderConfig that it supports {capability}'))
+@given('the target says in /ServiceProviderConfig that it supports {capability}')
 def advertises(capability, verify):
     """Scenarios about an optional capability (etag, bulk, ...) run only where the target says it has it.
 
@@ -339,7 +341,7 @@ def advertises(capability, verify):
                     f"{json.dumps(member.get('supported') if isinstance(member, dict) else None)}: not tested.")
 
 
-@given(parsers.parse('the target filters userName with "{operator}"'))
+@given('the target filters userName with "{operator}"')
 def filters_with(operator, verify, scenario_prefix):
     """A scenario about something else that scopes its list with an operator the IdPs never send: blocked without it."""
     answer = verify.get("/Users", [("filter", f'userName {operator} "{scenario_prefix}"'), ("count", "1")])
@@ -348,7 +350,7 @@ def filters_with(operator, verify, scenario_prefix):
                       "(neither Okta nor Entra sends one; this scenario uses it only to scope its list).", answer)
 
 
-@then(parsers.parse("the target never returned a password"))
+@then("the target never returned a password")
 def never_returned_a_password(exchanges):
     """RFC 7643 section 4.1: password is returned "never"; the recording notes any the target sent back."""
     found = [(exchange, finding) for exchange in exchanges for finding in exchange.findings if "password" in finding]
@@ -358,7 +360,7 @@ def never_returned_a_password(exchanges):
         raise failed(f"{finding}{others}", exchange)
 
 
-@then(parsers.parse("the answer lists {low:d} to {high:d} resources of at least {total:d} in all"))
+@then("the answer lists {low:d} to {high:d} resources of at least {total:d} in all")
 def lists_a_page(low, high, total, answers):
     """A page of a list the scenario does not own: the target may hold other users too."""
     answer = last(answers)
@@ -369,7 +371,7 @@ def lists_a_page(low, high, total, answers):
                      f"{count} with totalResults {body['totalResults']!r}.", answer)
 
 
-@then(parsers.parse("the answer lists no resources of at least {total:d} in all"))
+@then("the answer lists no resources of at least {total:d} in all")
 def lists_only_the_total(total, answers):
     answer = last(answers)
     body = _list(answer)
@@ -382,7 +384,7 @@ MAX_PAGES = 60
 PAGES_WANTED = 8
 
 
-@when(parsers.parse("the client pages through GET {path}"), target_fixture="pages")
+@when("the client pages through GET {path}", target_fixture="pages")
 def page_through(path, verify, answers):
     """Read a whole list page by page, as Okta's import does, without a filter.
 
@@ -406,7 +408,7 @@ def page_through(path, verify, answers):
     return pages
 
 
-@then(parsers.parse("every page holds at most the count asked, echoes its startIndex and gives the same totalResults"))
+@then("every page holds at most the count asked, echoes its startIndex and gives the same totalResults")
 def pages_are_consistent(pages):
     totals = set()
     for start, size, page in pages:
@@ -424,9 +426,9 @@ def pages_are_consistent(pages):
             raise failed(f"Every page must give the same totalResults; they gave {sorted(totals)}.", page)
 
 
-@then(parsers.parse("the pages together hold each of the users {names} exactly once"))
-def pages_hold_each_once(names, pages, scenario_prefix):
-    expected = [f"{scenario_prefix}{n}".lower() for n in aliases(names)]
+@then("the pages together hold each of the users {users} exactly once")
+def pages_hold_each_once(users, pages, scenario_prefix):
+    expected = [f"{scenario_prefix}{n}".lower() for n in aliases(users)]
     seen = {str(value_at(r, "userName")).lower() for _, _, page in pages for r in resources_of(page.response_body)}
     ids = [r.get("id") for _, _, page in pages for r in resources_of(page.response_body)]
     last_page = pages[-1][2] if pages else None

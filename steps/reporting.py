@@ -1,6 +1,10 @@
 """Turns each scenario's pytest outcome into the reports' result model, and writes the reports.
 
-    pytest steps --scim-report-dir DIR [--scim-baseline FILE] [--scim-write-baseline FILE]
+    pytest steps --report-dir DIR [--baseline FILE] [--write-baseline FILE]
+
+What a scenario did comes from pytest-bdd's hooks (``pytest_bdd_before_scenario``, ``..._before_step``,
+``..._after_step``, ``..._step_error``) kept in the item's stash; a scenario that never ran (skipped by a
+preset, or its setup failed) is described from its feature file (steps/written.py).
 
 A step that raises a ConformanceFailure (or an assertion) fails the scenario with its own message. Anything
 else a scenario raises (an alias no step defined, a step with no definition, a bad example table) is a
@@ -11,16 +15,15 @@ mistake in the suite, not in the target: the scenario ends as ``error``, summari
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import allure
 import pytest
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
-from pytest_bdd.reporting import test_report_context_registry
 
 from scimulator.reports.baseline import apply_baseline, read_baseline, write_baseline
 from scimulator.reports.failure import Failure, format_failure
@@ -31,18 +34,12 @@ from scimulator.reports.writers import write_all
 from scimulator.simulator.transport import TOOL_VERSION, hide_secrets, known_secrets
 from .certification import selected_profile
 from .judge import Blocked, ConformanceFailure
-from .plugin import EXCHANGES, PROFILE_TOTALS, TARGET, rendered_scenario
+from .plugin import EXCHANGES, PROFILE_TOTALS, TARGET, run_settings
+from .written import WrittenScenario, WrittenStep, written_scenario
 
 RESULTS = pytest.StashKey[list]()
 RUN = pytest.StashKey[RunResult]()
 STARTED = pytest.StashKey[float]()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("scimulator")
-    group.addoption("--scim-report-dir", default=None, help="write report.json, report.html, summary.md, junit.xml here")
-    group.addoption("--scim-baseline", default=None, help="fail only on failures not in this baseline file")
-    group.addoption("--scim-write-baseline", default=None, help="record this run's failures as a baseline file")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -99,21 +96,66 @@ def _outcome(report: pytest.TestReport, call: pytest.CallInfo) -> str:
     return "passed"
 
 
-EVIDENCE = pytest.StashKey[list]()
+@dataclass
+class PlayedStep:
+    """A step that started, as pytest-bdd's hooks told it."""
+
+    written: WrittenStep
+    failed: bool = False
+    evidence: int | None = None  # the last exchange recorded when it passed (None: none yet)
+
+
+@dataclass
+class Played:
+    """A scenario as it ran: its steps as pytest-bdd rendered them, and those that started, in order."""
+
+    scenario: WrittenScenario
+    started: list[PlayedStep] = field(default_factory=list)
+
+
+PLAYED = pytest.StashKey[Played]()
+
+
+def pytest_bdd_before_scenario(request, feature, scenario) -> None:
+    steps = tuple(WrittenStep(step.keyword, step.name, step.type) for step in scenario.steps)
+    request.node.stash[PLAYED] = Played(WrittenScenario(
+        scenario.name, tuple(sorted(scenario.tags)), scenario.description, steps, feature.name, feature.rel_filename,
+        tuple(sorted(feature.tags))))
+
+
+def pytest_bdd_before_step(request, feature, scenario, step, step_func) -> None:
+    played = request.node.stash.get(PLAYED, None)
+    if played is not None:
+        played.started.append(PlayedStep(WrittenStep(step.keyword, step.name, step.type)))
 
 
 def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func_args) -> None:
-    """Each step that passed, in order, with the index of the last exchange recorded by then (None: none yet)."""
-    recorded = request.node.stash.get(EXCHANGES, [])
-    request.node.stash.setdefault(EVIDENCE, []).append((step.type, len(recorded) - 1 if recorded else None))
+    """A step passed: it keeps the index of the last exchange recorded by then, what proved a then-step."""
+    played = request.node.stash.get(PLAYED, None)
+    if played is not None and played.started:
+        recorded = request.node.stash.get(EXCHANGES, [])
+        played.started[-1].evidence = len(recorded) - 1 if recorded else None
 
 
-def _with_evidence(item: pytest.Item, steps: list[StepResult]) -> list[StepResult]:
-    """Passing then-steps keep the exchange that proved them: the last one recorded when they passed."""
-    for step, (kind, index) in zip(steps, item.stash.get(EVIDENCE, [])):
-        if kind == "then" and step.outcome == "passed":
-            step.evidence = index
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
+    played = request.node.stash.get(PLAYED, None)
+    if played is not None and played.started:
+        played.started[-1].failed = True
+
+
+def _steps(played: Played) -> list[StepResult]:
+    """The steps that started passed, or failed (the first failure ends the scenario: the rest never ran)."""
+    steps = []
+    for step in played.started:
+        steps.append(StepResult(step.written.keyword, step.written.name, "failed" if step.failed else "passed",
+                                step.evidence if step.written.type == "then" and not step.failed else None))
+        if step.failed:
+            return steps + _not_run(played.scenario.steps[len(steps):])
     return steps
+
+
+def _not_run(steps) -> list[StepResult]:
+    return [StepResult(step.keyword, step.name, "not run") for step in steps]
 
 
 def _failure(item: pytest.Item, call: pytest.CallInfo, steps: list[StepResult], source: str | None) -> Failure | None:
@@ -146,79 +188,60 @@ def _blocked_by(call: pytest.CallInfo) -> dict | None:
     return {"cause": error.cause, "detail": error.detail} if isinstance(error, Blocked) else None
 
 
-def _blocked_steps(item: pytest.Item, scenario: dict) -> list[StepResult]:
+def _blocked_steps(played: Played) -> list[StepResult]:
     """A blocked scenario's steps: those that ran passed, the last one that ran was blocked, the rest never ran."""
-    ran = len(scenario.get("steps", []))
-    written = _scenario_of_unrun(item).get("steps") or scenario.get("steps", [])
-    return [StepResult(step["keyword"], step["name"], "passed" if n < ran - 1 else "blocked" if n == ran - 1 else "not run")
-            for n, step in enumerate(written)]
+    ran = len(played.started)
+    return [StepResult(step.keyword, step.name, "passed" if n < ran - 1 else "blocked" if n == ran - 1 else "not run")
+            for n, step in enumerate(played.scenario.steps)]
 
 
-def _steps(scenario: dict) -> list[StepResult]:
-    """pytest-bdd marks every step after a failure failed too; only the first one failed, the rest never ran."""
-    steps, failed_seen = [], False
-    for step in scenario.get("steps", []):
-        if step.get("skipped") or failed_seen:
-            outcome = "not run"
-        elif step["failed"]:
-            outcome, failed_seen = "failed", True
-        else:
-            outcome = "passed"
-        steps.append(StepResult(step["keyword"], step["name"], outcome))
-    return steps
-
-
-def _scenario_of_unrun(item: pytest.Item) -> dict:
-    """What pytest-bdd would have reported, for a scenario that never ran (skipped by a preset, say)."""
-    scenario = rendered_scenario(item)
-    if scenario is None:
-        return {}
-    feature = scenario.feature
-    return {"name": scenario.name, "tags": sorted(scenario.tags), "description": scenario.description,
-            "steps": [{"keyword": step.keyword, "name": step.name, "failed": False, "skipped": True}
-                      for step in scenario.steps],
-            "feature": {"name": feature.name, "rel_filename": feature.rel_filename, "tags": sorted(feature.tags)}}
-
-
-def _scenario_id(scenario: dict, example: str) -> str:
+def _scenario_id(scenario: WrittenScenario, example: str) -> str:
     """Stable across runs and machines: the feature file under features/, the scenario name, its example."""
-    rel = scenario.get("feature", {}).get("rel_filename", "")
+    rel = scenario.feature_file
     rel = rel[rel.rfind("features/") + len("features/"):] if "features/" in rel else rel
-    return f"{rel}::{scenario['name']}{example}"
+    return f"{rel}::{scenario.name}{example}"
 
 
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # entered first, so it resumes after pytest-bdd's own wrapper
+def _result(item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport) -> ScenarioResult:
+    """The scenario's result as pytest-bdd's hooks saw it run, or, when it never ran, as its feature file says."""
+    played = item.stash.get(PLAYED, None)
+    scenario = played.scenario if played else written_scenario(item)
+    if played is not None:
+        steps = _blocked_steps(played) if _blocked_by(call) else _steps(played)
+    else:
+        steps = _not_run(scenario.steps) if scenario else []
+    tags = sorted(set(scenario.feature_tags) | set(scenario.tags)) if scenario else []
+    if not tags:
+        tags = sorted(marker.name for marker in item.iter_markers() if marker.name not in ("parametrize", "usefixtures"))
+    example = item.name[item.name.index("["):] if "[" in item.name else ""
+    return ScenarioResult(
+        id=_scenario_id(scenario, example) if scenario else item.nodeid,
+        feature=scenario.feature_name if scenario else (item.module.__name__ if hasattr(item, "module") else ""),
+        name=scenario.name if scenario else item.name,
+        tags=tags,
+        outcome=_outcome(report, call),
+        duration_s=report.duration,
+        message=_message(call),
+        source=(scenario.description.strip() or None) if scenario else None,
+        feature_file=scenario.feature_file if scenario else None,
+        steps=steps,
+        exchanges=[exchange.to_dict() for exchange in item.stash.get(EXCHANGES, [])],
+        blocked_by=_blocked_by(call),
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        context = test_report_context_registry.get(report)
-        scenario = context.scenario if context else _scenario_of_unrun(item)
-        feature = scenario.get("feature", {})
-        tags = sorted(set(feature.get("tags", [])) | set(scenario.get("tags", [])))
-        if not tags:
-            tags = sorted(marker.name for marker in item.iter_markers() if marker.name not in ("parametrize", "usefixtures"))
-        example = item.name[item.name.index("["):] if "[" in item.name else ""
-        item.config.stash[RESULTS].append(ScenarioResult(
-            id=_scenario_id(scenario, example) if scenario else item.nodeid,
-            feature=feature.get("name", item.module.__name__ if hasattr(item, "module") else ""),
-            name=scenario["name"] if scenario else item.name,
-            tags=tags,
-            outcome=_outcome(report, call),
-            duration_s=report.duration,
-            message=_message(call),
-            source=(scenario.get("description") or "").strip() or None,
-            feature_file=feature.get("rel_filename"),
-            steps=_blocked_steps(item, scenario) if _blocked_by(call) else _with_evidence(item, _steps(scenario)),
-            exchanges=[exchange.to_dict() for exchange in item.stash.get(EXCHANGES, [])],
-            blocked_by=_blocked_by(call),
-        ))
-        result = item.config.stash[RESULTS][-1]
+        result = _result(item, call, report)
         if result.outcome == "failed":
             result.failure = _failure(item, call, result.steps, result.source)
         _hide_secrets_in_free_text(result)
         if result.outcome == "failed":
             _attach_to_allure(item, result)
+        item.config.stash[RESULTS].append(result)
 
 
 def _hide_secrets_in_free_text(result: ScenarioResult) -> None:
@@ -259,18 +282,17 @@ def hide_secrets_in_allure(directory: str | None) -> None:
 def selection(config: pytest.Config) -> dict:
     """What was selected: the marker expression, preset and certification profile, plus what `scimulator run` was
     given (profiles, tags, feature directories)."""
-    given = json.loads(config.getoption("--scim-selection") or "{}")
-    return {"markers": config.getoption("-m") or None, "profile": selected_profile(config),
-            "preset": config.getoption("--preset"), **given}
+    return {"markers": config.getoption("-m") or None, **run_settings(config).selection()}
 
 
 def build_run(config: pytest.Config, interrupted: bool = False) -> RunResult:
     target = config.stash.get(TARGET, None)
+    settings = run_settings(config)
     started = config.stash[STARTED]
     return RunResult(
         tool_version=TOOL_VERSION,
-        target_url=target.url if target else (config.getoption("--scim-url") or "bundled reference server"),
-        bundled=target.bundled if target else not config.getoption("--scim-url"),
+        target_url=target.url if target else (settings.target or "bundled reference server"),
+        bundled=target.bundled if target else not settings.target,
         started_at=datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         duration_s=time.time() - started,
         scenarios=config.stash[RESULTS],
@@ -284,13 +306,13 @@ def build_run(config: pytest.Config, interrupted: bool = False) -> RunResult:
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    settings = run_settings(config)
     run = build_run(config, interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
-    baseline = config.getoption("--scim-baseline")
-    if baseline:
-        apply_baseline(run, read_baseline(Path(baseline)), baseline)
+    if settings.baseline:
+        apply_baseline(run, read_baseline(Path(settings.baseline)), settings.baseline)
     config.stash[RUN] = run
-    if config.getoption("--scim-write-baseline") and not run.interrupted:  # a partial run is no baseline
-        write_baseline(run, Path(config.getoption("--scim-write-baseline")))
-    if config.getoption("--scim-report-dir"):
-        write_all(run, Path(config.getoption("--scim-report-dir")))
+    if settings.write_baseline and not run.interrupted:  # a partial run is no baseline
+        write_baseline(run, Path(settings.write_baseline))
+    if settings.report_dir:
+        write_all(run, Path(settings.report_dir))
     hide_secrets_in_allure(config.getoption("--alluredir", None))

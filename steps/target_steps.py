@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from pytest_bdd import given, parsers, then
 
+from scimulator.simulator.attributes import ATTRIBUTES, read_path
 from scimulator.simulator.scim import GROUP, USER
+from .cast import cast, kept_unique  # noqa: F401 (cast: the scenario's alias registry, a fixture of this plugin)
 from .judge import aliases, failed, find_groups, find_users, held_in_target, read
+from .language import USER_STATES, given, then
 
 
 @pytest.fixture
-def target_id_of(request, people, groups):
+def target_id_of(request, cast):
     """The target id the scenario's IdP engine holds for a person or group alias."""
     def lookup(alias: str) -> str:
         for engine_name in ("okta", "entra"):
@@ -18,107 +20,103 @@ def target_id_of(request, people, groups):
                 engine = request.getfixturevalue(engine_name)
             except pytest.FixtureLookupError:
                 continue
-            if alias in people:
-                found = engine.user_links.get(people[alias].id) if engine_name == "okta" else engine.target_id_of(people[alias])
+            if cast.is_person(alias):
+                held = cast.known_person(alias)
+                found = engine.user_links.get(held.id) if engine_name == "okta" else engine.target_id_of(held)
             else:
-                found = engine.group_links.get(groups[alias].id) if engine_name == "okta" else engine.target_id_of(groups[alias])
+                held = cast.known_group(alias)
+                found = engine.group_links.get(held.id) if engine_name == "okta" else engine.target_id_of(held)
             if found:
                 return found
         raise failed(f"The IdP holds no target id for {alias}: it was never provisioned.")
     return lookup
 
 
-@given(parsers.parse('a user with the userName of "{alias}" already exists in the target'))
-def existing_user(alias, directory, people, verify):
-    person = people.setdefault(alias, directory.add_person())
-    held_in_target(verify, "/Users", {"schemas": [USER], "userName": person.login, "active": True,
-                                      "name": {"givenName": person.given_name, "familyName": person.family_name}})
+@given('a user with the userName of "{person}" already exists in the target')
+def existing_user(person, cast, verify):
+    """POST by the verify client."""
+    held = cast.person(person)
+    held_in_target(verify, "/Users", {"schemas": [USER], "userName": held.login, "active": True,
+                                      "name": {"givenName": held.given_name, "familyName": held.family_name}})
 
 
-@given(parsers.parse('a user whose userName is that of "{alias}" in upper case already exists in the target'))
-def existing_user_upper(alias, directory, people, verify):
-    person = people.setdefault(alias, directory.add_person())
-    held_in_target(verify, "/Users", {"schemas": [USER], "userName": person.login.upper(), "active": True})
+@given('a user whose userName is that of "{person}" in upper case already exists in the target')
+def existing_user_upper(person, cast, verify):
+    held_in_target(verify, "/Users", {"schemas": [USER], "userName": cast.person(person).login.upper(), "active": True})
 
 
-@given(parsers.parse('a group named "{alias}" already exists in the target'))
-def existing_group(alias, directory, verify):
-    held_in_target(verify, "/Groups", {"schemas": [GROUP], "displayName": directory.prefix + alias})
+@given('a group named "{group}" already exists in the target')
+def existing_group(group, directory, verify):
+    """Not a group of the IdP: only its name, as the IdP's group will carry it."""
+    held_in_target(verify, "/Groups", {"schemas": [GROUP], "displayName": directory.prefix + group})
 
 
-@then(parsers.parse('the target\'s user "{alias}" can still be read'))
-def user_readable(alias, verify, target_id_of):
-    read(verify, f"/Users/{target_id_of(alias)}", f"The user {alias}")
+@then('the target\'s user "{person}" can still be read')
+def user_readable(person, verify, target_id_of):
+    read(verify, f"/Users/{target_id_of(person)}", f"The user {person}")
 
 
-@then(parsers.parse('the target\'s user "{alias}" is {state}'))
-def user_active_state(alias, state, verify, target_id_of):
-    if state not in ("active", "inactive"):
-        raise ValueError(f"a user is active or inactive, not {state!r}")
-    user = read(verify, f"/Users/{target_id_of(alias)}", f"The user {alias}")
-    if user.get("active") is not (state == "active"):
-        raise failed(f"The user {alias} must be {state}; the target says active={user.get('active')!r}.",
+@then('the target\'s user "{person}" is {state}')
+def user_active_state(person, state, verify, target_id_of):
+    user = read(verify, f"/Users/{target_id_of(person)}", f"The user {person}")
+    if user.get("active") is not USER_STATES[state]:
+        raise failed(f"The user {person} must be {state}; the target says active={user.get('active')!r}.",
                      verify.record[-1])
 
 
-@then(parsers.parse('the target\'s user "{alias}" has the {attribute} "{value}"'))
-def user_attribute(alias, attribute, value, verify, target_id_of, directory):
-    user = read(verify, f"/Users/{target_id_of(alias)}", f"The user {alias}")
-    if attribute == "work email":
-        value = directory.unique(value)  # emails may be kept unique: the step that sent it made it unique too
-        actual = next((e.get("value") for e in user.get("emails") or [] if e.get("type") == "work"), None)
-    elif attribute in ("family name", "given name"):
-        actual = (user.get("name") or {}).get("familyName" if attribute == "family name" else "givenName")
-    else:
-        actual = user.get(attribute)
-    if actual != value:
-        raise failed(f"The user {alias} must have the {attribute} {value!r}, stored exactly as sent; the target has "
-                     f"{actual!r}.", verify.record[-1])
+@then('the target\'s user "{person}" has the {attribute} "{value}"')
+def user_attribute(person, attribute, value, verify, target_id_of, directory):
+    """Read where SCIM puts it: `name.givenName`, `emails[type eq "work"].value`, the enterprise extension."""
+    expected, path = kept_unique(attribute, value, directory), ATTRIBUTES[attribute].path
+    actual = read_path(read(verify, f"/Users/{target_id_of(person)}", f"The user {person}"), path)
+    if actual != expected:
+        raise failed(f"The user {person} must have the {attribute} {expected!r} at {path}, stored exactly as sent; the "
+                     f"target has {actual!r} there.", verify.record[-1])
 
 
-@then(parsers.parse('the target holds no user with the userName of "{alias}"'))
-def no_user(alias, verify, people):
-    found, answer = find_users(verify, people[alias].login)
+@then('the target holds no user with the userName of "{person}"')
+def no_user(person, verify, cast):
+    found, answer = find_users(verify, cast.known_person(person).login)
     if found:
-        raise failed(f"The target must not hold {alias} yet.", answer)
+        raise failed(f"The target must not hold {person} yet.", answer)
 
 
-@then(parsers.parse('the target\'s group "{alias}" has exactly the members {members}'))
-def group_members(alias, members, verify, target_id_of, directory):
+@then('the target\'s group "{group}" has exactly the members {members}')
+def group_members(group, members, verify, target_id_of):
     names = aliases(members)
     expected = {target_id_of(name) for name in names}
-    group = read(verify, f"/Groups/{target_id_of(alias)}", f"The group {alias}")
-    actual = {m.get("value") for m in group.get("members") or []}
+    held = read(verify, f"/Groups/{target_id_of(group)}", f"The group {group}")
+    actual = {m.get("value") for m in held.get("members") or []}
     if actual != expected:
-        raise failed(f"The group {alias} must have exactly the members {', '.join(names)} "
+        raise failed(f"The group {group} must have exactly the members {', '.join(names)} "
                      f"({sorted(expected)}); the target has {sorted(actual)}.", verify.record[-1])
 
 
-@then(parsers.parse('the target\'s group "{alias}" has no members'))
-def group_empty(alias, verify, target_id_of):
-    group = read(verify, f"/Groups/{target_id_of(alias)}", f"The group {alias}")
-    if group.get("members"):
-        raise failed(f"The group {alias} must be empty; the target has {len(group['members'])} members.", verify.record[-1])
+@then('the target\'s group "{group}" has no members')
+def group_empty(group, verify, target_id_of):
+    held = read(verify, f"/Groups/{target_id_of(group)}", f"The group {group}")
+    if held.get("members"):
+        raise failed(f"The group {group} must be empty; the target has {len(held['members'])} members.", verify.record[-1])
 
 
-@then(parsers.parse('the target holds a group named "{name}"'))
-@then(parsers.parse('the target holds exactly one group named "{name}"'))
-def exactly_one_group(name, verify, directory):
-    found, answer = find_groups(verify, directory.prefix + name)
+@then('the target holds a group named "{group}"')
+@then('the target holds exactly one group named "{group}"')
+def exactly_one_group(group, verify, directory):
+    found, answer = find_groups(verify, directory.prefix + group)
     if len(found) != 1:
-        raise failed(f"The target must hold exactly one group named {name}; it lists {len(found)}.", answer)
+        raise failed(f"The target must hold exactly one group named {group}; it lists {len(found)}.", answer)
 
 
-@then(parsers.parse('the target holds exactly one user with the userName of "{alias}"'))
-def exactly_one_user(alias, verify, people):
-    found, answer = find_users(verify, people[alias].login)
+@then('the target holds exactly one user with the userName of "{person}"')
+def exactly_one_user(person, verify, cast):
+    login = cast.known_person(person).login
+    found, answer = find_users(verify, login)
     if len(found) != 1:
-        raise failed(f"The target must hold exactly one user with userName {people[alias].login}; it lists {len(found)}.",
-                     answer)
+        raise failed(f"The target must hold exactly one user with userName {login}; it lists {len(found)}.", answer)
 
 
-@then(parsers.parse('the target holds no group named "{name}"'))
-def no_group_named(name, verify, directory):
-    found, answer = find_groups(verify, directory.prefix + name)
+@then('the target holds no group named "{group}"')
+def no_group_named(group, verify, directory):
+    found, answer = find_groups(verify, directory.prefix + group)
     if found:
-        raise failed(f"The target must no longer hold a group named {name}.", answer)
+        raise failed(f"The target must no longer hold a group named {group}.", answer)

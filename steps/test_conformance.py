@@ -1,15 +1,14 @@
 """Collects every scenario under features/ (the suite itself lives in the .feature files).
 
-``SCIMULATOR_FEATURES`` (directories separated by the path separator; set by ``scimulator run --features``)
-collects other feature directories instead.
+The run's settings (``--features DIR``, repeatable, or the RunSettings `scimulator run` hands pytest)
+name other feature directories to collect instead.
 """
-
-import os
 
 from pytest_bdd import scenarios
 
-from scimulator.reports.model import BUNDLED_FEATURES
+from scimulator.steps.settings import active_settings
 
-FEATURE_DIRECTORIES = [d for d in os.environ.get("SCIMULATOR_FEATURES", "").split(os.pathsep) if d] or [BUNDLED_FEATURES]
+FEATURE_DIRECTORIES = active_settings().feature_directories
 
+__import__("scimulator.steps.language").steps.language.check_features(FEATURE_DIRECTORIES)  # fails collection
 scenarios(*FEATURE_DIRECTORIES)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from pytest_bdd import given, parsers, then, when
 
 from scimulator.simulator import OKTA, VERIFY, OktaEngine
 from scimulator.simulator.scim import USER
 from .judge import blocked, failed
+from .language import OKTA_FLAVOURS, REQUEST_OUTCOMES, SECRET_AGES, USER_STATES, given, then, when
 
 
 @dataclass
@@ -52,20 +52,20 @@ def _create(vendor_admin, configurations, name: str, scenario_prefix: str) -> di
     return answer
 
 
-@given(parsers.parse('the vendor admin has created the SCIM configuration "{name}"'))
-@when(parsers.parse('the vendor admin creates the SCIM configuration "{name}"'))
-def create_configuration(name, vendor_admin, configurations, scenario_prefix):
-    _create(vendor_admin, configurations, name, scenario_prefix)
+@given('the vendor admin has created the SCIM configuration "{configuration}"')
+@when('the vendor admin creates the SCIM configuration "{configuration}"')
+def create_configuration(configuration, vendor_admin, configurations, scenario_prefix):
+    _create(vendor_admin, configurations, configuration, scenario_prefix)
 
 
-@when(parsers.parse('the vendor admin regenerates the secret of the SCIM configuration "{name}"'))
-def regenerate_secret(name, vendor_admin, configurations):
-    _new_secret(vendor_admin, configurations[name], "secret")
+@when('the vendor admin regenerates the secret of the SCIM configuration "{configuration}"')
+def regenerate_secret(configuration, vendor_admin, configurations):
+    _new_secret(vendor_admin, configurations[configuration], "secret")
 
 
-@when(parsers.parse('the vendor admin rotates the token of the SCIM configuration "{name}"'))
-def rotate_token(name, vendor_admin, configurations):
-    _new_secret(vendor_admin, configurations[name], "rotate")
+@when('the vendor admin rotates the token of the SCIM configuration "{configuration}"')
+def rotate_token(configuration, vendor_admin, configurations):
+    _new_secret(vendor_admin, configurations[configuration], "rotate")
 
 
 def _new_secret(vendor_admin, configuration: dict, action: str) -> None:
@@ -73,34 +73,34 @@ def _new_secret(vendor_admin, configuration: dict, action: str) -> None:
     configuration["old_secret"], configuration["secret"] = configuration["secret"], answer["secret"]
 
 
-@when(parsers.parse('the vendor admin deactivates the SCIM configuration "{name}"'))
-def deactivate(name, vendor_admin, configurations):
-    vendor_admin.call("POST", f"/scim-configurations/{configurations[name]['id']}/deactivate")
+@when('the vendor admin deactivates the SCIM configuration "{configuration}"')
+def deactivate(configuration, vendor_admin, configurations):
+    vendor_admin.call("POST", f"/scim-configurations/{configurations[configuration]['id']}/deactivate")
 
 
-@when(parsers.parse('the vendor admin activates the SCIM configuration "{name}"'))
-def activate(name, vendor_admin, configurations):
-    vendor_admin.call("POST", f"/scim-configurations/{configurations[name]['id']}/activate")
+@when('the vendor admin activates the SCIM configuration "{configuration}"')
+def activate(configuration, vendor_admin, configurations):
+    vendor_admin.call("POST", f"/scim-configurations/{configurations[configuration]['id']}/activate")
 
 
-@when(parsers.parse('the vendor admin removes the SCIM configuration "{name}"'))
-def remove(name, vendor_admin, configurations):
-    vendor_admin.call("DELETE", f"/scim-configurations/{configurations[name]['id']}")
+@when('the vendor admin removes the SCIM configuration "{configuration}"')
+def remove(configuration, vendor_admin, configurations):
+    vendor_admin.call("DELETE", f"/scim-configurations/{configurations[configuration]['id']}")
 
 
-@given(parsers.parse('an Okta {flavour} app using the secret of "{name}"'), target_fixture="okta")
-def okta_with_configuration(flavour, name, configurations, connect, directory):
-    return OktaEngine(connect(OKTA, configurations[name]["secret"]), directory, flavour=flavour.lower())
+@given('an Okta {flavour} app using the secret of "{configuration}"', target_fixture="okta")
+def okta_with_configuration(flavour, configuration, configurations, connect, directory):
+    return OktaEngine(connect(OKTA, configurations[configuration]["secret"]), directory, flavour=OKTA_FLAVOURS[flavour])
 
 
-@when(parsers.parse("{hours:d} hours pass on the server's clock"))
+@when("{hours:d} hours pass on the server's clock")
 def server_clock(hours, vendor_admin):
     vendor_admin.call("POST", "/clock", {"advance_seconds": hours * 3600})
 
 
-@when(parsers.parse('the vendor admin maps the team "{alias}" to the role "{role}" and the workspace "{workspace}"'))
-def map_team(alias, role, workspace, vendor_admin, target_id_of):
-    vendor_admin.call("PUT", f"/teams/{target_id_of(alias)}", {"role": role, "workspaces": [workspace]})
+@when('the vendor admin maps the team "{group}" to the role "{role}" and the workspace "{workspace}"')
+def map_team(group, role, workspace, vendor_admin, target_id_of):
+    vendor_admin.call("PUT", f"/teams/{target_id_of(group)}", {"role": role, "workspaces": [workspace]})
 
 
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
@@ -121,7 +121,7 @@ def fillers(verify):
     bulk(verify, [{"method": "DELETE", "path": f"/Users/{user_id}"} for user_id in created])
 
 
-@given(parsers.parse("the organization is limited to {limit:d} users, and already holds that many"))
+@given("the organization is limited to {limit:d} users, and already holds that many")
 def fill_to_limit(limit, vendor_admin, verify, scenario_prefix, fillers):
     vendor_admin.call("PUT", "/limits", {"max_users": limit})
     present = verify.get("/Users", [("count", 0)]).response_body["totalResults"]
@@ -136,50 +136,51 @@ def fill_to_limit(limit, vendor_admin, verify, scenario_prefix, fillers):
                           "in one /Bulk.", answer)
 
 
-@then(parsers.parse('the SCIM configuration "{name}" is {state}'))
-def configuration_state(name, state, vendor_admin, configurations):
+@then('the SCIM configuration "{configuration}" is {state}')
+def configuration_state(configuration, state, vendor_admin, configurations):
     listed = {c["id"]: c for c in vendor_admin.call("GET", "/scim-configurations").json()}
-    active = listed[configurations[name]["id"]]["active"]
-    if active is not (state == "active"):
-        raise failed(f"The SCIM configuration {name} should be {state}; the admin API says active={active}.")
+    active = listed[configurations[configuration]["id"]]["active"]
+    if active is not USER_STATES[state]:
+        raise failed(f"The SCIM configuration {configuration} should be {state}; the admin API says active={active}.")
 
 
-@then(parsers.parse('the secret of "{name}" was shown once, at creation'))
-def secret_shown_once(name, vendor_admin, configurations):
-    if not configurations[name]["shown"].get("secret"):
-        raise failed(f"Creating {name} must show its secret.")
+@then('the secret of "{configuration}" was shown once, at creation')
+def secret_shown_once(configuration, vendor_admin, configurations):
+    if not configurations[configuration]["shown"].get("secret"):
+        raise failed(f"Creating {configuration} must show its secret.")
     listed = vendor_admin.call("GET", "/scim-configurations").json()
     if any("secret" in c for c in listed):
         raise failed("The secret must not be shown again: the configuration list carries it.")
 
 
-@then(parsers.parse('a request with the {which} secret of "{name}" is {outcome}'))
-def request_with_secret(which, name, outcome, configurations, connect):
-    secret = configurations[name]["secret" if which == "new" else "old_secret"]
+@then('a request with the {which} secret of "{configuration}" is {outcome}')
+def request_with_secret(which, configuration, outcome, configurations, connect):
+    secret = configurations[configuration][SECRET_AGES[which]]
     answer = connect(VERIFY, secret).get("/Users", [("count", 1)])
-    expected = 200 if outcome == "accepted" else 401
+    expected = REQUEST_OUTCOMES[outcome]
     if answer.status != expected:
-        raise failed(f"A request with the {which} secret of {name} should be {outcome} ({expected}).", answer)
+        raise failed(f"A request with the {which} secret of {configuration} should be {outcome} ({expected}).", answer)
 
 
-@then(parsers.parse('the team "{alias}" gives its members the role "{role}"'))
-def team_role(alias, role, vendor_admin, target_id_of):
-    team_id = target_id_of(alias)
+@then('the team "{group}" gives its members the role "{role}"')
+def team_role(group, role, vendor_admin, target_id_of):
+    team_id = target_id_of(group)
     teams = {t["id"]: t for t in vendor_admin.call("GET", "/teams").json()}
     team = teams.get(team_id)
     if not team or team["role"] != role or not team["members"] or any(m["role"] != role for m in team["members"]):
-        raise failed(f"The team {alias} should give its members the role {role}; the admin API shows {team}.")
+        raise failed(f"The team {group} should give its members the role {role}; the admin API shows {team}.")
 
 
-@then(parsers.parse('the sync log shows a {action} of a {kind} with the status {status}'))
-def sync_log_entry(action, kind, status, vendor_admin):
+@then('the sync log shows a {sync_action} of a {resource_type} with the status {status_text}')
+def sync_log_entry(sync_action, resource_type, status_text, vendor_admin):
     logs = vendor_admin.call("GET", "/sync-logs?limit=500").json()
-    if not any(e["action"] == action and e["resourceType"] == kind and e["status"] == status for e in logs):
-        raise failed(f"The sync log should show a {action} of a {kind} with status {status}; its last entries are "
+    if not any(e["action"] == sync_action and e["resourceType"] == resource_type and e["status"] == status_text
+               for e in logs):
+        raise failed(f"The sync log should show a {sync_action} of a {resource_type} with status {status_text}; its last entries are "
                      f"{[(e['action'], e['resourceType'], e['status']) for e in logs[:5]]}.")
 
 
-@then(parsers.parse('every sync log entry has a timestamp, an action, a resource and a status'))
+@then('every sync log entry has a timestamp, an action, a resource and a status')
 def sync_log_shape(vendor_admin):
     logs = vendor_admin.call("GET", "/sync-logs?limit=500").json()
     incomplete = [e for e in logs if not (e["timestamp"] and e["action"] and e["status"] in ("SUCCESS", "SKIPPED", "FAILED"))]
@@ -187,14 +188,14 @@ def sync_log_shape(vendor_admin):
         raise failed(f"Sync log entries need timestamp, action, resource and status: {incomplete[:2] or 'no entries'}.")
 
 
-@when(parsers.parse('the client creates one more user "{name}"'), target_fixture="last_create")
-def one_more_user(name, verify, scenario_prefix):
-    return verify.post("/Users", {"schemas": [USER], "userName": f"{scenario_prefix}{name}"})
+@when('the client creates one more user "{resource}"', target_fixture="last_create")
+def one_more_user(resource, verify, scenario_prefix):
+    return verify.post("/Users", {"schemas": [USER], "userName": f"{scenario_prefix}{resource}"})
 
 
-@then(parsers.parse("that create is refused with a SCIM error {status:d} that names the limit of {limit}"))
-def create_refused(status, limit, last_create):
+@then("that create is refused with a SCIM error {status:d} that names the limit of {limit_text}")
+def create_refused(status, limit_text, last_create):
     body = last_create.response_body if isinstance(last_create.response_body, dict) else {}
-    if last_create.status != status or limit not in str(body.get("detail", "")):
-        raise failed(f"The user beyond the documented limit must get a SCIM error {status} naming the limit {limit}, "
+    if last_create.status != status or limit_text not in str(body.get("detail", "")):
+        raise failed(f"The user beyond the documented limit must get a SCIM error {status} naming the limit {limit_text}, "
                      "never a silent drop.", last_create)

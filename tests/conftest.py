@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -10,7 +11,13 @@ import jsonschema
 import pytest
 
 from scimulator.reference_server import ServerConfig, create_app
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
+from tests.suite.broken_targets import BREAKERS
+from tests.suite.suite_runner import CommandRun, run_command
+
+# Let child processes (the suite in a child pytest, `scimulator run`) keep the compiled and assertion-rewritten
+# modules the first of them writes, instead of each compiling some 300 modules again (about 1.5 s of CPU a child).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 TOKEN = "test-token-7f3a9c"
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "reference_server" / "json_schemas"
@@ -108,3 +115,55 @@ def new_group(client: httpx.Client, name: str, members: list[str] = (), **attrib
                                             "members": [{"value": m} for m in members], **attributes})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+# Under pytest-xdist (`make test` runs two workers), tests that read one shared run go to one worker, so the run
+# happens once; every other test is handed out on its own. (xdist's own `--dist loadgroup` does not group on
+# pytest 9.2, whose node ids it can no longer tag: pytest-xdist issue 1386.)
+SHARED_RUNS = {
+    "tests/suite/test_legal_variants.py": "legal-target-run",
+    "tests/suite/test_profiles.py": "bundled-profile-runs",
+    "tests/reports/test_failure_reports.py": "failure-reports-run",
+    "tests/cli/test_installed_wheel.py": "installed-wheel",
+    "tests/cli/test_run_command.py::test_a_report_with_a_failure_also_validates": "entra-group-removal-broken-run",
+    "tests/reports/test_report_in_chromium.py": "entra-group-removal-broken-run",
+}
+
+
+def work_unit(nodeid: str) -> str:
+    """The shared run a test reads (its tests go to one worker together), else the test itself."""
+    return next((group for prefix, group in SHARED_RUNS.items() if nodeid.startswith(prefix)), nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedRunScheduling(LoadScopeScheduling):
+        """Largest units first (LoadScopeScheduling's order), each shared run one unit."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return SharedRunScheduling(config, log)
+
+
+# Whole-suite runs that several tests only read: each runs once per session (per worker under pytest-xdist).
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory) -> CommandRun:
+    """A plain `scimulator run`: every scenario against the bundled reference server, no other option."""
+    return run_command(tmp_path_factory.mktemp("bundled-run"))
+
+
+@pytest.fixture(scope="session")
+def entra_group_removal_broken_run(tmp_path_factory) -> CommandRun:
+    """Okta's and Entra's scenarios against a target that empties a group when Entra removes one member."""
+    workdir = tmp_path_factory.mktemp("entra-group-removal-broken")
+    running = start_in_background(ServerConfig(db_path=str(workdir / "t.db"), tokens=["broken-run-token"]),
+                                  wrap=BREAKERS["empties_group_on_entra_removal"].wrap)
+    try:
+        return run_command(workdir, "--target", running.base_url, "--token", "broken-run-token",
+                           "--idp", "entra", "--idp", "okta")
+    finally:
+        running.stop()

@@ -40,6 +40,6 @@ Feature: Entra's provision on demand
     Given an Entra app connected to the target with the aadOptscim062020 flag
     And the group "Pilots" with the members "rex" and "ros" is assigned to the Entra app
     When the Entra admin provisions the group "Pilots" on demand
-    Then Entra's on-demand provisioning of "Pilots" succeeded
+    Then Entra's on-demand provisioning of the group "Pilots" succeeded
     And the target holds exactly one group named "Pilots"
     And the target's group "Pilots" has exactly the members "rex" and "ros"

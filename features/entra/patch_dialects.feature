@@ -36,10 +36,24 @@ Feature: Entra's PATCH dialects
     And "walt" is assigned to the Entra app
     And "walt" has no email in Entra
     And Entra provisioning has started
-    When the Entra admin changes the work email of "walt" to "walt.new@example.com"
+    When the Entra admin changes the email of "walt" to "walt.new@example.com"
     And 40 minutes pass
     Then the Entra provisioning log shows no failures
-    And the target's user "walt" has the work email "walt.new@example.com"
+    And the target's user "walt" has the email "walt.new@example.com"
+
+  @must
+  Scenario: A department changed in Entra is read back from the enterprise extension
+    Source: Microsoft Learn, the SCIM endpoint tutorial [E1]: Entra maps department to
+    urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department and PATCHes it there at the next
+    cycle; RFC 7643 section 4.3 puts department in that extension, not at the top level.
+
+    Given an Entra app connected to the target
+    And "dev" is assigned to the Entra app
+    And Entra provisioning has started
+    When the Entra admin changes the department of "dev" to "Field Operations"
+    And 40 minutes pass
+    Then the Entra provisioning log shows no failures
+    And the target's user "dev" has the department "Field Operations"
 
   @must @entra_la_6
   Scenario: Restoring a deleted user sets it active with the string "True"

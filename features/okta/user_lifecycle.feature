@@ -152,6 +152,18 @@ Feature: Okta provisions, updates, deactivates and reactivates users
       | OIN     |
       | AIW     |
 
+  @must @attributes
+  Scenario: A department Okta pushes is read back from the enterprise extension
+    Source: a 2026 lab write-up of Okta's traffic [I14] (LOW): with the enterprise attributes mapped,
+    Okta sends department under the urn:ietf:params:scim:schemas:extension:enterprise:2.0:User key in
+    its GET + PUT [O1]; RFC 7643 section 4.3 puts department in that extension, not at the top level.
+
+    Given an Okta OIN app with the enterprise attributes mapped
+    And "ines" is assigned to the app and provisioned
+    When the Okta admin changes the department of "ines" to "Field Operations"
+    Then Okta shows no provisioning errors
+    And the target's user "ines" has the department "Field Operations"
+
   @must @deactivate_not_delete @oin_crud_12 @oin_crud_13
   Scenario Outline: Unassignment deactivates and never deletes (<flavour> app)
     Source: Okta's SCIM 2.0 reference [O1], Okta's SCIM FAQ [O2] and "Understanding SCIM" [O3]: OIN

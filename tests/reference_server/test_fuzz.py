@@ -380,5 +380,5 @@ def patch_body_of(*operations: dict) -> dict:
 @pytest.fixture(scope="module")
 def admin_target(tmp_path_factory):
     app = create_app(ServerConfig(db_path=str(tmp_path_factory.mktemp("fuzz-admin") / "a.db"), tokens=[TOKEN],
-                                  admin_tokens=["fuzz-admin-token"], movable_clock=True))
+                                  admin_tokens=["fuzz-admin-token"], vendor_extras=True, movable_clock=True))
     return app.test_client()

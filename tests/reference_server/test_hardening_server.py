@@ -24,8 +24,8 @@ from scimulator.reference_server.limits import (MAX_ATTRIBUTE_NAMES, MAX_BULK_CH
 from scimulator.reference_server.logs import RateLimit, log_unexpected
 from scimulator.reference_server.schema import GROUP as GROUP_TYPE
 from scimulator.reference_server.storage import Storage, password_matches
-from scimulator import server as scim_server
-from scimulator.server import start_in_background
+from scimulator.reference_server import serving as scim_server
+from scimulator.reference_server.serving import start_in_background
 from tests.conftest import GROUP, PATCH_OP, TOKEN, USER, patch_body
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -39,7 +39,7 @@ ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 @pytest.fixture
 def app(tmp_path):
     return create_app(ServerConfig(db_path=str(tmp_path / "h.db"), tokens=[TOKEN], admin_tokens=[ADMIN_TOKEN],
-                                   movable_clock=True))
+                                   vendor_extras=True, movable_clock=True))
 
 
 @pytest.fixture

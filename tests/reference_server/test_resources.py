@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from tests.conftest import ENTERPRISE, GROUP, TOKEN, USER, ValidatingClient, new_group, new_user
 
 

@@ -7,13 +7,15 @@ import pytest
 from scimulator.reference_server import ServerConfig, create_app
 from tests.conftest import GROUP, USER
 
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
 SCIM_TOKEN, ADMIN_TOKEN = "static-scim-token", "admin-token-123"
 
 
 @pytest.fixture
 def server(tmp_path):
     app = create_app(ServerConfig(db_path=str(tmp_path / "v.db"), tokens=[SCIM_TOKEN], admin_tokens=[ADMIN_TOKEN],
-                                  movable_clock=True, max_users=3))
+                                  vendor_extras=True, movable_clock=True, max_users=3))
     return app.test_client()
 
 
@@ -85,6 +87,26 @@ def test_teams_carry_a_role_for_their_members(server):
 
 
 def test_the_clock_only_moves_on_a_server_that_allows_it(tmp_path):
-    fixed = create_app(ServerConfig(db_path=str(tmp_path / "f.db"), tokens=[SCIM_TOKEN], admin_tokens=[ADMIN_TOKEN]))
+    fixed = create_app(ServerConfig(db_path=str(tmp_path / "f.db"), tokens=[SCIM_TOKEN], admin_tokens=[ADMIN_TOKEN],
+                                    vendor_extras=True))
     answer = admin(fixed.test_client(), "POST", "/clock", {"advance_seconds": 60})
     assert answer.status_code == 409 and answer.get_json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+
+
+def test_the_vendor_extras_are_there_only_when_asked_for(tmp_path):
+    """Core SCIM alone: the admin API is an unknown route (404) and its token opens nothing; asked for, they work."""
+    plain = create_app(ServerConfig(db_path=str(tmp_path / "plain.db"), tokens=[SCIM_TOKEN],
+                                    admin_tokens=[ADMIN_TOKEN], movable_clock=True)).test_client()
+    for method, path in (("GET", "/scim-configurations"), ("POST", "/scim-configurations"), ("GET", "/sync-logs"),
+                         ("GET", "/teams"), ("PUT", "/limits"), ("POST", "/clock")):
+        answer = admin(plain, method, path, {"description": "x"}, token=SCIM_TOKEN)
+        assert answer.status_code == 404 and answer.get_json()["schemas"] == [ERROR], (method, path)
+        assert admin(plain, method, path, {"description": "x"}).status_code == 401, (method, path)
+    assert scim(plain, "GET", "/Users", SCIM_TOKEN).status_code == 200
+
+    extras = create_app(ServerConfig(db_path=str(tmp_path / "extras.db"), tokens=[SCIM_TOKEN],
+                                     admin_tokens=[ADMIN_TOKEN], vendor_extras=True)).test_client()
+    created = admin(extras, "POST", "/scim-configurations", {"description": "asked for"})
+    assert created.status_code == 201
+    assert scim(extras, "GET", "/Users", created.get_json()["secret"]).status_code == 200
+    assert admin(extras, "GET", "/sync-logs").status_code == 200

@@ -23,7 +23,7 @@ from scimulator.reference_server import ServerConfig
 from scimulator.reports.failure import Failure, default_cause, format_failure, path_template, root_causes
 from scimulator.reports.junit_writer import render as render_junit
 from scimulator.reports.model import RunResult, ScenarioResult
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from scimulator.simulator.transport import Exchange
 from scimulator.steps.judge import failed
 from tests.suite.broken_targets import BREAKERS

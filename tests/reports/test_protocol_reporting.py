@@ -14,7 +14,7 @@ import httpx
 import jsonschema
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from scimulator.simulator.transport import REDACTED, RETURNED_PASSWORD, VERIFY, Transport
 from tests.suite.broken_protocol import echoes_passwords, no_groups_with_members_nor_sw
 from tests.suite.suite_runner import run_suite
@@ -31,7 +31,7 @@ BLOCKED_BY_SW = "test_sortby_and_sortorder_descending"
 def run_against(wrap, tmp_path: Path, only: tuple[str, ...]) -> tuple[dict, dict, Path]:
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "target.db"), tokens=[TOKEN]), wrap=wrap)
     try:
-        outcomes = run_suite(running.base_url, TOKEN, tmp_path, "--scim-report-dir", str(tmp_path / "report"), only=only)
+        outcomes = run_suite(running.base_url, TOKEN, tmp_path, "--report-dir", str(tmp_path / "report"), only=only)
     finally:
         running.stop()
     return outcomes, json.loads((tmp_path / "report" / "report.json").read_text()), tmp_path / "report"

@@ -5,14 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
-from tests.suite.broken_targets import BREAKERS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,20 +20,13 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def failing_report(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("chromium-report")
-    running = start_in_background(ServerConfig(db_path=str(directory / "t.db"), tokens=["chromium-token"]),
-                                  wrap=BREAKERS["empties_group_on_entra_removal"].wrap)
-    try:
-        result = subprocess.run([sys.executable, "-m", "scimulator", "run", "--target", running.base_url, "--token",
-                                 "chromium-token", "--idp", "entra", "--idp", "okta", "--report-dir",
-                                 str(directory / "report")], capture_output=True, text=True, timeout=600)
-    finally:
-        running.stop()
+def failing_report(entra_group_removal_broken_run) -> Path:
+    result = entra_group_removal_broken_run.result
     assert result.returncode == 1, result.stdout + result.stderr
-    return directory / "report" / "report.html"
+    return entra_group_removal_broken_run.report_dir / "report.html"
 
 
+@pytest.mark.whole_suite
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("SCIMULATOR_REQUIRE_CHROMIUM"),
                     reason="Debian's chromium is not installed (.ci/run installs it and requires this test)")
 def test_report_html_shows_verdicts_and_the_failing_exchange(failing_report, tmp_path):
@@ -54,4 +42,4 @@ def test_report_html_shows_verdicts_and_the_failing_exchange(failing_report, tmp
     assert "Removing one member removes only that member" in text
     assert '"op": "Remove"' in text and '"path": "members"' in text  # the failing exchange, pretty-printed
     assert "curl -i -X PATCH" in text and "$SCIMULATOR_TOKEN" in text
-    assert "chromium-token" not in text
+    assert "broken-run-token" not in text

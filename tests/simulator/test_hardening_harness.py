@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from scimulator.simulator import OKTA, Transport
 from scimulator.simulator.transport import MAX_ANSWER_BYTES, TOO_DEEP
 from tests.suite.broken_targets import breaker, _json_response
@@ -156,6 +156,7 @@ def test_a_hostile_json_answer_is_a_wire_failure_in_a_sentence(raw_target, body,
     json.dumps(exchange.to_dict())  # the record stays writable
 
 
+@pytest.mark.whole_suite
 def test_scimulator_run_against_an_endless_body_exits_1_with_a_report_and_flat_memory(raw_target, tmp_path):
     target = raw_target(endless)
     command = [sys.executable, "-m", "scimulator", "run", "--target", target.base_url, "--token", "endless-token",
@@ -199,7 +200,7 @@ def test_a_password_the_target_echoes_in_a_header_and_a_detail_appears_in_no_rep
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "echo.db"), tokens=["echo-token"]),
                                   wrap=echoes_passwords)
     try:
-        outcomes = run_suite(running.base_url, "echo-token", tmp_path, "--scim-report-dir", str(tmp_path / "r"),
+        outcomes = run_suite(running.base_url, "echo-token", tmp_path, "--report-dir", str(tmp_path / "r"),
                              "--alluredir", str(tmp_path / "allure"),
                              only=("test_a_password_the_client_sets_never_comes_back",))
     finally:
@@ -244,8 +245,8 @@ def test_past_the_run_deadline_no_scenario_starts_and_the_report_says_it_stopped
 
 
 def test_pytest_scim_deadline_of_zero_runs_no_scenario_and_writes_a_partial_report(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--scim-deadline", "0",
-                             "--scim-report-dir", str(tmp_path / "r")], cwd=ROOT, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--deadline", "0",
+                             "--report-dir", str(tmp_path / "r")], cwd=ROOT, capture_output=True, text=True,
                             timeout=600)
     assert "stopped at the deadline" in result.stdout + result.stderr
     report = json.loads((tmp_path / "r" / "report.json").read_text())
@@ -257,6 +258,7 @@ def deep_json(head: bytes, connection: socket.socket) -> None:
     fixed(LISTING if head.startswith(PREFLIGHT_LINE) else b"[" * 100_000)(head, connection)
 
 
+@pytest.mark.whole_suite
 def test_a_deeply_nested_answer_fails_scenarios_in_a_sentence_and_none_ends_as_error(raw_target, tmp_path):
     target = raw_target(deep_json)
     result = subprocess.run([sys.executable, "-m", "scimulator", "run", "--target", target.base_url, "--token", "deep-token",

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from scimulator.simulator import ENTRA, OKTA, VERIFY, Directory, EntraEngine, OktaEngine, Transport, VirtualClock
 from scimulator.simulator.entra import WORK_EMAIL, mapped_attributes
 from scimulator.simulator.scim import ENTERPRISE

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +22,7 @@ def run_suite(url: str, token: str, workdir: Path, *extra: str, only: tuple[str,
     junit = workdir / "junit.xml"
     selection = [f"{SUITE}::{name}" for name in dict.fromkeys(only)] or ["steps"]
     command = [sys.executable, "-m", "pytest", *selection, "-q", "-p", "no:cacheprovider",
-               "--scim-url", url, "--scim-token", token, f"--junitxml={junit}", *extra]
+               "--target", url, "--token", token, f"--junitxml={junit}", *extra]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     if not junit.exists():
         raise RuntimeError(f"the suite did not run: {result.stdout[-2000:]}{result.stderr[-2000:]}")
@@ -33,3 +36,27 @@ def run_suite(url: str, token: str, workdir: Path, *extra: str, only: tuple[str,
         else:
             outcomes[name] = "passed"
     return outcomes
+
+
+def scimulator_run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`scimulator run ARGS` in a child process, as users run it."""
+    return subprocess.run([sys.executable, "-m", "scimulator", "run", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+@dataclass
+class CommandRun:
+    """One `scimulator run` in a child process: how it ended, and the reports it wrote."""
+
+    result: subprocess.CompletedProcess
+    report_dir: Path
+
+    @cached_property
+    def report(self) -> dict:
+        return json.loads((self.report_dir / "report.json").read_text())
+
+
+def run_command(workdir: Path, *args: str) -> CommandRun:
+    """`scimulator run ARGS --report-dir WORKDIR/report`, from WORKDIR."""
+    report_dir = workdir / "report"
+    return CommandRun(scimulator_run(*args, "--report-dir", str(report_dir), cwd=workdir), report_dir)

@@ -1,4 +1,4 @@
-"""The suite against scim2-server 0.8.3 (python-scim, from PyPI) through --scim-url.
+"""The suite against scim2-server 0.8.3 (python-scim, from PyPI) through --target.
 
 Its known deviation: Entra's member removal {"op":"Remove","path":"members","value":[...]} is
 answered 400, which fails the @must Entra scenario without the flag, naming that exchange. Every
@@ -50,6 +50,7 @@ REAL_INCOMPATIBILITIES = {
 }
 
 
+@pytest.mark.whole_suite
 def test_scim2_server_fails_only_on_real_incompatibilities(tmp_path):
     with scim2_server(0) as target:
         outcomes = run_suite(target.base_url, TOKEN, tmp_path)
@@ -66,6 +67,7 @@ def test_scim2_server_fails_only_on_real_incompatibilities(tmp_path):
     assert "target answered: 400" in message
 
 
+@pytest.mark.whole_suite
 def test_scimulator_run_against_scim2_server_exits_1_then_0_with_a_baseline(tmp_path):
     import subprocess
     import sys

@@ -1,7 +1,7 @@
 """The suite fails targets that would break under Okta or Entra, in the scenarios about that behaviour.
 
 Each target is the reference server with one behaviour switched off, over real HTTP; the suite runs
-against it through --scim-url, as a vendor would run it. Only the scenarios a breaker names run
+against it through --target, as a vendor would run it. Only the scenarios a breaker names run
 (the ones it must fail and the ones it must leave passing), which keeps each case to seconds.
 
 Breakers live by room: tests/suite/broken_targets.py (the first ones), broken_okta.py, broken_entra.py,
@@ -16,12 +16,12 @@ import importlib
 import pytest
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from tests.suite.suite_runner import run_suite
 
 TOKEN = "broken-target-token"
 MODULES = ("tests.suite.broken_targets", "tests.suite.broken_okta", "tests.suite.broken_entra", "tests.suite.broken_protocol",
-           "tests.suite.broken_certification")
+           "tests.suite.broken_certification", "tests.suite.broken_language")
 
 
 def all_breakers() -> dict:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from tests.suite.legal_target import PAGE_CAP, legal, legal_eq_only
 from tests.cli.test_run_command import scimulator_run
 
@@ -35,6 +35,7 @@ def report(tmp_path_factory) -> dict:
     return json.loads((workdir / "report" / "report.json").read_text())
 
 
+@pytest.mark.whole_suite
 @pytest.mark.parametrize("profile", ["okta", "entra"])
 def test_the_idp_profiles_are_ready(report, profile):
     failed = [f"{s['name']}: {(s['message'] or '').splitlines()[0]}" for s in report["scenarios"]
@@ -43,10 +44,12 @@ def test_the_idp_profiles_are_ready(report, profile):
     assert report["profiles"][profile]["verdict"] == "ready"
 
 
+@pytest.mark.whole_suite
 def test_no_must_scenario_of_any_profile_fails(report):
     assert not [s["name"] for s in report["scenarios"] if s["weight"] == "must" and s["outcome"] == "failed"]
 
 
+@pytest.mark.whole_suite
 @pytest.mark.parametrize("tag, capability", [("etag", "etag"), ("sorting", "sort")])
 def test_scenarios_about_an_unsupported_capability_are_skipped_because_the_service_provider_config_says_so(
         report, tag, capability):
@@ -55,6 +58,7 @@ def test_scenarios_about_an_unsupported_capability_are_skipped_because_the_servi
     assert all(f"ServiceProviderConfig says {capability}.supported is false" in s["message"] for s in about)
 
 
+@pytest.mark.whole_suite
 def test_paging_is_judged_without_filters_and_a_capped_count_is_legal(report):
     paging = {s["name"]: s["outcome"] for s in report["scenarios"]
               if {"pagination", "rfc7644"} <= set(s["tags"]) and "sorting" not in s["tags"]}
@@ -88,6 +92,7 @@ def test_the_legal_target_does_what_it_says(tmp_path):
         running.stop()
 
 
+@pytest.mark.whole_suite
 @pytest.mark.parametrize("profile, idp", [("okta-oin", "okta"), ("entra-gallery", "entra")])
 def test_the_certification_profiles_are_ready_with_eq_alone(tmp_path, profile, idp):
     """Unique emails, PATCH answered 204, pages of 50, no ETag, and filters of one eq comparison only."""

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 
+@pytest.mark.whole_suite
 @pytest.mark.parametrize("preset, skipped_reason", [
     ("singlestore", "the vendor documents AIW apps only"),
     ("cockroachdb", "the vendor documents Okta only"),

@@ -16,7 +16,7 @@ import pytest
 from scimulator.reference_server import ServerConfig
 from scimulator.reports.certification import PROFILES
 from scimulator.reports.model import RunResult, ScenarioResult
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from tests.suite.broken_certification import BREAKERS
 from tests.suite.legal_target import legal
 from tests.reports.test_report_in_chromium import CHROMIUM, chromium
@@ -43,14 +43,27 @@ def _against_broken(breaker: str, profile: str, directory: Path):
 
 
 @pytest.fixture(scope="module")
-def okta_run(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("okta-oin")
-    return (*_run_profile("okta-oin", directory), directory / "report")
+def bundled_profile_run(tmp_path_factory):
+    """`scimulator run --profile NAME` against the bundled server, run once per profile and module."""
+    runs = {}
+
+    def run(profile: str):
+        if profile not in runs:
+            directory = tmp_path_factory.mktemp(profile)
+            runs[profile] = (*_run_profile(profile, directory), directory / "report")
+        return runs[profile]
+    return run
 
 
+@pytest.fixture(scope="module")
+def okta_run(bundled_profile_run):
+    return bundled_profile_run("okta-oin")
+
+
+@pytest.mark.whole_suite
 @pytest.mark.parametrize("profile", sorted(PROFILES))
-def test_a_profile_is_ready_against_the_bundled_server(profile, tmp_path):
-    result, report = _run_profile(profile, tmp_path)
+def test_a_profile_is_ready_against_the_bundled_server(profile, bundled_profile_run):
+    result, report, _ = bundled_profile_run(profile)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(report)
     certification = report["certification"]
@@ -66,6 +79,7 @@ def test_a_profile_is_ready_against_the_bundled_server(profile, tmp_path):
     assert f"{certification['title']}: ready" in result.stdout
 
 
+@pytest.mark.whole_suite
 def test_okta_oin_names_every_official_test_by_its_own_number_and_name(okta_run):
     result, report, _ = okta_run
     outcomes = _outcomes(report)
@@ -77,6 +91,7 @@ def test_okta_oin_names_every_official_test_by_its_own_number_and_name(okta_run)
     assert "passed       Okta SCIM 2.0 SPEC Test 1: Required Test: Test Users endpoint (1 scenario)" in result.stdout
 
 
+@pytest.mark.whole_suite
 def test_summary_md_holds_the_certification_table(okta_run):
     text = (okta_run[2] / "summary.md").read_text()
     assert "### Certification: Okta Integration Network: the SPEC and CRUD tests: ready" in text
@@ -92,6 +107,7 @@ def test_a_profile_that_does_not_exist_is_one_sentence_and_exit_2(tmp_path):
     assert result.stderr.strip() == "scimulator: --profile takes okta-oin or entra-gallery, not okta-gallery."
 
 
+@pytest.mark.whole_suite
 def test_against_a_broken_target_the_failing_official_tests_are_failed(tmp_path):
     result, report = _against_broken("errors_without_detail", "okta-oin", tmp_path)
     assert result.returncode == 1, result.stdout[-3000:]
@@ -106,6 +122,7 @@ def test_against_a_broken_target_the_failing_official_tests_are_failed(tmp_path)
     assert "| SPEC Test 4: Required Test: Test invalid User by ID | yes | 1: SPEC step 4, Required Test: Test invalid User by ID | ❌ failed" in summary
 
 
+@pytest.mark.whole_suite
 def test_an_optional_test_that_fails_warns_and_the_profile_stays_ready(tmp_path):
     result, report = _against_broken("no_groups_endpoint", "okta-oin", tmp_path)
     assert _outcomes(report)[("Okta SCIM 2.0 SPEC Test", 10)] == "warning"
@@ -113,6 +130,7 @@ def test_an_optional_test_that_fails_warns_and_the_profile_stays_ready(tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+@pytest.mark.whole_suite
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_a_target_taking_the_freedoms_scim_leaves_is_ready(profile, tmp_path):
     """Unique emails, PATCH answered 204, pages capped, eq-only filters, no ETag (tests/suite/legal_target.py)."""
@@ -126,6 +144,7 @@ def test_a_target_taking_the_freedoms_scim_leaves_is_ready(profile, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+@pytest.mark.whole_suite
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("SCIMULATOR_REQUIRE_CHROMIUM"),
                     reason="Debian's chromium is not installed (.ci/run installs it and requires this test)")
 def test_report_html_shows_the_certification_table_in_chromium(tmp_path):

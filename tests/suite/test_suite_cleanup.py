@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from scimulator.reference_server import ServerConfig
-from scimulator.server import start_in_background
+from scimulator.reference_server.serving import start_in_background
 from tests.suite.suite_runner import run_suite
 
 TOKEN = "cleanup-token"
@@ -17,7 +17,7 @@ def test_the_run_removes_its_data_unless_kept(tmp_path, keep):
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "real.db"), tokens=[TOKEN]))
     try:
         outcomes = run_suite(running.base_url, TOKEN, tmp_path, "-m", "okta and push_groups",
-                             *(["--scim-keep-data"] if keep else []))
+                             *(["--keep-data"] if keep else []))
         headers = {"Authorization": f"Bearer {TOKEN}"}
         user_list = httpx.get(f"{running.base_url}/Users", headers=headers).json()
         group_list = httpx.get(f"{running.base_url}/Groups", headers=headers).json()

@@ -20,9 +20,10 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask
 
-from scimulator.reference_server import ServerConfig, create_app
-from scimulator.reference_server.errors import ScimError
-from scimulator.reference_server.logs import limit_logging
+from .app import create_app
+from .config import ServerConfig
+from .errors import ScimError
+from .logs import limit_logging
 
 # Enough worker threads for an IdP's concurrent requests plus the suite's read-backs.
 THREADS = 8
