@@ -17,6 +17,7 @@ from .discovery import discovery_blueprint
 from .error_handlers import errors_blueprint
 from .logs import limit_logging
 from .me import me_blueprint
+from .oauth import register_oauth
 from .resource_routes import resources_blueprint
 from .service import ScimService
 from .storage import Storage
@@ -33,6 +34,8 @@ def create_app(config: ServerConfig) -> Flask:
         app.register_blueprint(blueprint)
     if config.vendor_extras:
         register_vendor_extras(app)
+    if config.oauth_clients:
+        register_oauth(app)
     return app
 
 

@@ -20,6 +20,8 @@ from .errors import ScimError
 from .web import PREFIX, core
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="scim"'}
+# RFC 6750 section 3.1: a token was presented and is unknown or expired (no error code when none was sent).
+INVALID_TOKEN = {"WWW-Authenticate": 'Bearer realm="scim", error="invalid_token"'}
 
 
 def token_hash(token: str) -> bytes:
@@ -78,7 +80,7 @@ def _check_token(verifier: TokenVerifier, token_checks: list[TokenCheck]) -> Non
     presented = verifier.presented(request.headers.get("Authorization"))
     if verifier.accepts(presented) or any(check(presented) for check in token_checks):
         return
-    raise ScimError(401, "The bearer token is not valid for this server.", headers=CHALLENGE)
+    raise ScimError(401, "The bearer token is not valid for this server.", headers=INVALID_TOKEN)
 
 
 def _refuse_oversized_body(max_payload_bytes: int) -> None:

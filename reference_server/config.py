@@ -35,3 +35,7 @@ class ServerConfig:
     base_url: str | None = None
     # Host header values (host or host:port) that may name the server in Location instead of base_url.
     trusted_hosts: list[str] = field(default_factory=list)
+    # OAuth 2.0 client credentials (reference_server/oauth.py): client id -> secret, only hashed once the
+    # app is built; none means no token endpoint. Issued tokens live token_lifetime seconds.
+    oauth_clients: dict[str, str] = field(default_factory=dict)
+    token_lifetime: int = 3600

@@ -13,7 +13,9 @@ and ``headline``: the pytest plugin selects scenarios with it, and every report 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 OKTA_SPEC = "Okta SCIM 2.0 SPEC Test"
 OKTA_CRUD = "Okta SCIM 2.0 CRUD Test"
@@ -28,8 +30,6 @@ ENTRA_SOURCE = ("Microsoft's SCIM Validation Logic App, SCIM-Validation-Test-Ove
                 "StandardLogicApp/SCIM-Validation-Test-Overview.md")
 
 OKTA_API_ONLY = "This step talks to Okta's own API (an Okta org and its API token), not to the SCIM server."
-ENTRA_OAUTH = ("It needs the vendor's OAuth 2.0 client-credentials token endpoint, which scimulator cannot "
-               "call yet: it does not speak client credentials.")
 ENTRA_FEDERATED = ("It exchanges a Microsoft Entra workload-identity token for the vendor's token, which needs a "
                    "real Entra tenant and the vendor's federation setup.")
 
@@ -46,6 +46,16 @@ class OfficialTest:
     source: str
     not_runnable: str | None = None  # why scimulator cannot run it, in one sentence
     condition: str | None = None  # when the vendor applies it (e.g. only when manager is mapped)
+    also_judged_by: tuple[str, ...] = ()  # tags of existing scenarios that judge it as well
+    requirement: dict | None = None  # a standard's requirement, as its data file has it (reports/profiles/)
+
+    @property
+    def judging_tags(self) -> tuple[str, ...]:
+        return (self.tag, *self.also_judged_by)
+
+    @property
+    def not_over_http(self) -> str | None:
+        return (self.requirement or {}).get("not_over_http")
 
 
 @dataclass(frozen=True)
@@ -53,14 +63,21 @@ class CertificationProfile:
     name: str
     title: str
     tests: tuple[OfficialTest, ...]
+    draft: str | None = None  # a standard's profile: the draft revision its requirements come from
+    note: str | None = None  # said in every report, e.g. that a level has no requirements yet
+    never_ready: bool = False  # a level with no requirements of its own cannot be called ready
+
+    def _judged_here(self, test: OfficialTest) -> bool:
+        return not test.not_runnable and not test.not_over_http
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(test.tag for test in self.tests if not test.not_runnable)
+        return tuple(dict.fromkeys(tag for test in self.tests if self._judged_here(test) for tag in test.judging_tags))
 
     @property
     def mandatory_tags(self) -> frozenset[str]:
-        return frozenset(test.tag for test in self.tests if test.mandatory and not test.not_runnable)
+        return frozenset(tag for test in self.tests if test.mandatory and self._judged_here(test)
+                         for tag in test.judging_tags)
 
     @property
     def sources(self) -> list[str]:
@@ -102,7 +119,7 @@ _LOGIC_APP = {
     15: ("Schema_Discoverability_Test", True, None, None), 16: ("SCIM_Null_Update_Test", True, None, None),
     17: ("SCIM_User_Create_Test", True, None, None), 18: ("SCIM_User_Update_Test", True, None, None),
     19: ("SCIM_Group_Create_Test", True, None, None), 20: ("SCIM_Group_Update_Test", True, None, None),
-    21: ("Validate_Credentials_Test", True, ENTRA_OAUTH, "Either this test or Federated_Identity_Test must pass."),
+    21: ("Validate_Credentials_Test", True, None, "Either this test or Federated_Identity_Test must pass."),
     22: ("Federated_Identity_Test", True, ENTRA_FEDERATED, "Either this test or Validate_Credentials_Test must pass."),
     23: ("SCIM_User_Pagination_Test", True, None, None), 24: ("SCIM_Group_Pagination_Test", False, None, None),
     25: ("SCIM_Update_Manager_Test", True, None, _MANAGER),
@@ -114,22 +131,71 @@ def _entra_logic_app() -> tuple[OfficialTest, ...]:
                  for n, (name, mandatory, why, condition) in _LOGIC_APP.items())
 
 
+PROFILE_DATA = Path(__file__).parent / "profiles"  # one JSON file per draft revision (profile.schema.json)
+INTEROP_DRAFT = "draft-zollner-scim-interop-profile-01"
+IPSIE_DRAFT = "draft-schreiber-ipsie-scim-profile-00"
+MANDATORY_WEIGHTS = ("MUST", "SHALL", "REQUIRED")  # BCP 14 keywords that make a requirement mandatory
+NEEDS_CLIENT_CREDENTIALS = "Not judged in this run: needs --oauth-token-url / client credentials."
+NOT_JUDGED_YET = "Not judged by this scimulator revision: no scenario judges this requirement yet."
+AL3_NOTE = ("IPSIE AL3 has no requirements yet ('AL3 requirements are not yet defined in this draft'): this profile "
+            "runs the AL2 requirements and is never reported ready.")
+
+
+def load_draft(draft: str) -> dict:
+    """A standard's requirement table, read from its data file."""
+    return json.loads((PROFILE_DATA / f"{draft}.json").read_text(encoding="utf-8"))
+
+
+def _requirement_test(data: dict, number: int, entry: dict) -> OfficialTest:
+    return OfficialTest(suite=f"\u00a7{entry['section']}", number=number, name=f"{entry['requirement']} [{entry['weight']}]",
+                        mandatory=entry["weight"].startswith(MANDATORY_WEIGHTS), tag=entry["tags"][0],
+                        source=f"{data['title']}, {data['draft']}: {data['url']}",
+                        also_judged_by=tuple(entry["tags"][1:]), requirement=entry)
+
+
+def standard_profile(name: str, draft: str, levels: tuple[str, ...] | None = None, **extra) -> CertificationProfile:
+    """A profile from a draft's data file; ``levels`` keeps the entries of those levels (IPSIE levels are cumulative)."""
+    data = load_draft(draft)
+    entries = [e for e in data["requirements"] if levels is None or e.get("level") in levels]
+    tests = tuple(_requirement_test(data, n, entry) for n, entry in enumerate(entries, start=1))
+    return CertificationProfile(name, f"{data['title']} ({draft})", tests, draft=draft, **extra)
+
+
 PROFILES: dict[str, CertificationProfile] = {
     "okta-oin": CertificationProfile("okta-oin", "Okta Integration Network: the SPEC and CRUD tests",
                                      _okta_spec() + _okta_crud()),
     "entra-gallery": CertificationProfile("entra-gallery", "Microsoft Entra app gallery: the SCIM Validation Logic App",
                                           _entra_logic_app()),
+    "scim-interop": standard_profile("scim-interop", INTEROP_DRAFT),
+    "ipsie-al1": standard_profile("ipsie-al1", IPSIE_DRAFT, ("al1",)),
+    "ipsie-al2": standard_profile("ipsie-al2", IPSIE_DRAFT, ("al1", "al2")),
+    "ipsie-al3": standard_profile("ipsie-al3", IPSIE_DRAFT, ("al1", "al2"), note=AL3_NOTE, never_ready=True),
 }
 
-OUTCOMES = ("passed", "failed", "warning", "not covered", "not runnable")
+OUTCOMES = ("passed", "failed", "warning", "not covered", "not runnable", "not over HTTP", "tolerance kept")
 
 
-def _judged(test: OfficialTest, scenarios: list) -> tuple[str, str | None]:
+def _not_judged(test: OfficialTest, scenarios: list, bundled: bool) -> tuple[str, str] | None:
+    """Why a requirement gets no outcome from scenarios: not over HTTP, a tolerance the bundled server keeps, none yet."""
+    requirement = test.requirement or {}
+    if test.not_over_http:
+        return "not over HTTP", f"Not judged over HTTP: {test.not_over_http}"
+    if bundled and requirement.get("tolerance"):
+        tolerance = requirement["tolerance"]
+        return "tolerance kept", f"{tolerance['reason']} (source: {tolerance['source']})."
+    if requirement.get("needs") and not any(s.outcome in ("passed", "failed") for s in scenarios):
+        return "not covered", NEEDS_CLIENT_CREDENTIALS
+    if scenarios:
+        return None
+    return "not covered", NOT_JUDGED_YET if requirement else "No scenario judges this test yet."
+
+
+def _judged(test: OfficialTest, scenarios: list, bundled: bool = False) -> tuple[str, str | None]:
     """The outcome of one official test from the scenarios carrying its tag, and why when it is not a pass."""
     if test.not_runnable:
         return "not runnable", test.not_runnable
-    if not scenarios:
-        return "not covered", "No scenario judges this test yet."
+    if (why := _not_judged(test, scenarios, bundled)) is not None:
+        return why
     failures = [s for s in scenarios if s.outcome == "failed"]
     if failures:
         return ("failed" if test.mandatory else "warning"), f"{failures[0].name}: {failures[0].headline}"
@@ -140,23 +206,41 @@ def _judged(test: OfficialTest, scenarios: list) -> tuple[str, str | None]:
 
 
 def _verdict(rows: list[dict]) -> str:
-    mandatory = [row for row in rows if row["mandatory"] and row["outcome"] != "not runnable"]
+    mandatory = [row for row in rows if row["mandatory"] and row["outcome"] not in ("not runnable", "not over HTTP")]
     if any(row["outcome"] == "failed" for row in mandatory):
         return "not ready"
     return "ready" if all(row["outcome"] == "passed" for row in mandatory) else "incomplete"
 
 
-def assess(profile_name: str, scenarios: list) -> dict:
-    """The certification section of a report: one row per official test, and the profile's verdict."""
+def _requirement_fields(test: OfficialTest) -> dict:
+    """A standard's requirement in a report row: section, weight, its words, the quote, the tags judging it."""
+    if not test.requirement:
+        return {}
+    entry = test.requirement
+    return {"requirement_id": entry["id"], "section": entry["section"], "weight": entry["weight"],
+            "requirement": entry["requirement"], "quote": entry["quote"], "tags": list(test.judging_tags)}
+
+
+def assess(profile_name: str, scenarios: list, bundled: bool = False) -> dict:
+    """The certification section of a report: one row per official test or requirement, and the profile's verdict.
+
+    ``bundled``: the target is scimulator's own reference server, whose IdP tolerances a standard may forbid.
+    """
     profile = PROFILES[profile_name]
     rows = []
     for test in profile.tests:
-        judging = [s for s in scenarios if test.tag in s.tags]
-        outcome, reason = _judged(test, judging)
+        judging = [s for s in scenarios if set(test.judging_tags) & set(s.tags)]
+        outcome, reason = _judged(test, judging, bundled)
         rows.append({"suite": test.suite, "number": test.number, "name": test.name, "mandatory": test.mandatory,
                      "condition": test.condition, "tag": test.tag, "source": test.source,
                      "scenarios": [s.id for s in judging], "scenario_names": [s.name for s in judging],
-                     "outcome": outcome, "reason": reason})
+                     "outcome": outcome, "reason": reason, **_requirement_fields(test)})
     counts = {outcome: sum(1 for row in rows if row["outcome"] == outcome) for outcome in OUTCOMES}
-    return {"profile": profile.name, "title": profile.title, "verdict": _verdict(rows), "counts": counts,
-            "sources": profile.sources, "tests": rows}
+    verdict = _verdict(rows)
+    if profile.never_ready and verdict == "ready":
+        verdict = "incomplete"
+    assessed = {"profile": profile.name, "title": profile.title, "verdict": verdict, "counts": counts,
+                "sources": profile.sources, "tests": rows}
+    if profile.draft:
+        assessed.update(draft=profile.draft, note=profile.note)
+    return assessed

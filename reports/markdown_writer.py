@@ -76,7 +76,8 @@ def blocked_lines(run: RunResult) -> list[str]:
     return lines
 
 
-OUTCOME_MARKS = {"passed": "✅", "failed": "❌", "warning": "⚠️", "not covered": "➖", "not runnable": "⏸️"}
+OUTCOME_MARKS = {"passed": "✅", "failed": "❌", "warning": "⚠️", "not covered": "➖", "not runnable": "⏸️",
+                 "not over HTTP": "⏸️", "tolerance kept": "🟡"}
 
 
 def _cell(text: str, limit: int = 110) -> str:
@@ -90,6 +91,7 @@ def certification_lines(run: RunResult) -> list[str]:
     if not certification:
         return []
     lines = ["", f"### Certification: {certification['title']}: {certification['verdict']}", "",
+             *([certification["note"], ""] if certification.get("note") else []),
              "| official test | mandatory | scenarios | outcome |", "|---|---|---|---|"]
     for test in certification["tests"]:
         names = test["scenario_names"]

@@ -180,7 +180,7 @@ class RunResult:
         """The selected profile's official tests, the scenarios judging each, their outcome and the verdict."""
         if not self.certification_profile:
             return None
-        assessed = assess(self.certification_profile, self.scenarios)
+        assessed = assess(self.certification_profile, self.scenarios, bundled=bool(self.bundled))
         if self.interrupted:
             assessed["verdict"] = "interrupted"
         return assessed

@@ -44,10 +44,25 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: the address it listens on; the client's Host header is never trusted unless listed)")
     serve.add_argument("--trusted-host", action="append", default=[], metavar="HOST[:PORT]",
                        help="a Host header value that may name the server in Location instead; repeat for several")
+    serve.add_argument("--client-id", help="open an OAuth 2.0 token endpoint (client credentials) for this client; "
+                                           "static --token keeps working beside it")
+    serve.add_argument("--client-secret", help="that client's secret (default: SCIMULATOR_CLIENT_SECRET)")
+    serve.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS",
+                       help="how long issued tokens live (default 3600; Microsoft's gallery asks for 1 to 6 hours)")
 
     run = commands.add_parser("run", help="run the conformance suite against a target and write a report")
     run.add_argument("--target", help="SCIM base URL of the endpoint to certify (default: the bundled reference server)")
     run.add_argument("--token", help="bearer token for the target (default: SCIMULATOR_TOKEN)")
+    run.add_argument("--auth", choices=["bearer", "client-credentials"], default="bearer",
+                     help="client-credentials without --target: the bundled server registers a client and every "
+                          "request carries an OAuth token it issued (default bearer: static tokens)")
+    run.add_argument("--oauth-token-url", metavar="URL",
+                     help="the target's OAuth 2.0 token endpoint: every request carries a client-credentials token")
+    run.add_argument("--client-id", help="OAuth client id (default: SCIMULATOR_CLIENT_ID)")
+    run.add_argument("--client-secret", help="OAuth client secret (default: SCIMULATOR_CLIENT_SECRET)")
+    run.add_argument("--scope", help="scope to ask the token endpoint for (default: none)")
+    run.add_argument("--client-auth", choices=["basic", "body"], default="basic",
+                     help="send the client secret in an HTTP Basic header or in the form body (default basic)")
     run.add_argument("--idp", action="append", metavar="PROFILE",
                      help="okta, entra, rfc7644 or vendor; repeat for several (default: all)")
     run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "must and not quarantine"')
@@ -59,8 +74,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="start no scenario after this many seconds; the run then ends with exit 1 and a partial "
                           "report marked interrupted (default 3600)")
     run.add_argument("--profile", metavar="NAME",
-                     help="a certification profile: okta-oin (Okta's SPEC and CRUD tests) or entra-gallery (Microsoft's "
-                          "SCIM Validation Logic App); runs the scenarios judging its official tests and reports each test")
+                     help="a certification profile: okta-oin (Okta's SPEC and CRUD tests), entra-gallery (Microsoft's "
+                          "SCIM Validation Logic App), scim-interop (the SCIM interoperability profile draft) or "
+                          "ipsie-al1, ipsie-al2, ipsie-al3 (the IPSIE SCIM profile draft's levels); runs the scenarios "
+                          "judging its tests or requirements and reports each one")
     run.add_argument("--preset", choices=["singlestore", "cockroachdb", "cloudthinker"],
                      help="certify exactly a seed vendor's documented IdP setup; other scenarios are skipped with the reason")
     run.add_argument("--features", action="append", metavar="DIR",
@@ -88,11 +105,16 @@ def serve(args: argparse.Namespace) -> int:
         print("scimulator: --base-url must start with http:// or https://.", file=sys.stderr)
         return EXIT_UNUSABLE
     admin_token = args.admin_token or os.environ.get("SCIMULATOR_ADMIN_TOKEN")
+    oauth_clients, refusal = _oauth_clients(args)
+    if refusal:
+        print(f"scimulator: {refusal}", file=sys.stderr)
+        return EXIT_UNUSABLE
     config = ServerConfig(db_path=args.db, tokens=[token], anonymous_discovery=args.anonymous_discovery,
                           admin_tokens=[admin_token] if admin_token else [], vendor_extras=bool(admin_token),
                           max_users=args.max_users,
                           max_groups=args.max_groups, movable_clock=args.movable_clock, base_url=args.base_url,
-                          trusted_hosts=args.trusted_host)
+                          trusted_hosts=args.trusted_host, oauth_clients=oauth_clients,
+                          token_lifetime=args.token_lifetime)
     try:
         running = build_server(config, args.host, args.port)
     except OSError as error:
@@ -104,6 +126,9 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print(f"Bearer token: {token}", flush=True)
     print(f"Data: {os.path.abspath(args.db)}", flush=True)
+    for client_id in oauth_clients:
+        print(f"OAuth token URL: {running.base_url.removesuffix('/scim/v2')}/oauth/token "
+              f"(client id {client_id}, secret as given, not shown)", flush=True)
     if admin_token:
         print(f"Admin API: {running.base_url.removesuffix('/scim/v2')}/admin/v1 (admin token as given, not shown)", flush=True)
     try:
@@ -113,6 +138,18 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         running.server.close()
     return EXIT_OK
+
+
+def _oauth_clients(args: argparse.Namespace) -> tuple[dict[str, str], str | None]:
+    """The OAuth client the server registers ({} without --client-id), or why the options cannot be used."""
+    secret = args.client_secret or os.environ.get("SCIMULATOR_CLIENT_SECRET")
+    if args.token_lifetime <= 0:
+        return {}, "--token-lifetime must be a positive number of seconds."
+    if not args.client_id:
+        return {}, ("--client-secret needs --client-id." if args.client_secret else None)
+    if not secret:
+        return {}, "--client-id needs --client-secret (or SCIMULATOR_CLIENT_SECRET)."
+    return {args.client_id: secret}, None
 
 
 def main(argv: list[str] | None = None) -> int:

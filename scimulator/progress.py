@@ -111,6 +111,8 @@ def certification_lines(run: RunResult) -> list[str]:
     if not certification:
         return []
     lines = ["", f"{certification['title']}: {certification['verdict']}"]
+    if certification.get("note"):
+        lines.append(f"  {certification['note']}")
     for test in certification["tests"]:
         judged = f" ({len(test['scenarios'])} scenario{'s' if len(test['scenarios']) != 1 else ''})" if test["scenarios"] else ""
         optional = "" if test["mandatory"] else " [optional]"

@@ -45,7 +45,8 @@ from scimulator.steps.language import check_features as check_step_language
 from scimulator.simulator.scim import LIST_RESPONSE
 from scimulator.simulator.transport import TOOL_VERSION
 from scimulator.steps.plugin import DEADLINE_SENTENCE
-from scimulator.steps.settings import RunSettings, SettingsError, token_from_environment
+from scimulator.simulator.oauth import OAuthBearer, TokenRefused, TokenSource
+from scimulator.steps.settings import RunSettings, SettingsError, client_from_environment, token_from_environment
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 EXIT_SIGNAL_BASE = 128  # the shell's convention: 128 + the signal's number
@@ -58,12 +59,22 @@ class RunError(Exception):
 
 
 def settings_from(args) -> RunSettings:
-    """The run's settings from the command's arguments; the token from --token, else SCIMULATOR_TOKEN (read once)."""
-    return RunSettings(target=args.target, token=args.token or token_from_environment(), idps=tuple(args.idp or ()),
+    """The run's settings from the command's arguments; the token from --token, else SCIMULATOR_TOKEN (read once),
+    the OAuth client from --client-id and --client-secret, else SCIMULATOR_CLIENT_ID and SCIMULATOR_CLIENT_SECRET."""
+    return RunSettings(**oauth_settings(args), target=args.target, token=args.token or token_from_environment(), idps=tuple(args.idp or ()),
                        tags=args.tags, profile=args.profile, preset=args.preset,
                        features=tuple(str(Path(d).resolve()) for d in args.features or ()),
                        report_dir=str(Path(args.report_dir).resolve()), baseline=args.baseline,
                        write_baseline=args.write_baseline, deadline=args.deadline)
+
+
+def oauth_settings(args) -> dict:
+    """The OAuth client options (absent from an argument set built before they existed: static tokens)."""
+    option = lambda name, default=None: getattr(args, name, default)  # noqa: E731
+    client_id, client_secret = client_from_environment()
+    return {"auth": option("auth", "bearer"), "token_url": option("oauth_token_url"),
+            "client_id": option("client_id") or client_id, "client_secret": option("client_secret") or client_secret,
+            "scope": option("scope"), "client_auth": option("client_auth", "basic")}
 
 
 def check_selection(settings: RunSettings) -> None:
@@ -123,9 +134,22 @@ def check_features(directories: list[Path]) -> None:
         raise RunError(str(error)) from None
 
 
-def check_target(url: str, token: str) -> None:
+def client_credentials_auth(settings: RunSettings) -> OAuthBearer | None:
+    """With client credentials for a target: a first token from its token endpoint (else why not)."""
+    try:
+        credentials = settings.client_credentials()
+        if credentials is None:
+            return None
+        source = TokenSource(credentials)
+        source.access_token()
+    except (SettingsError, TokenRefused) as error:
+        raise RunError(str(error)) from None
+    return OAuthBearer(source)
+
+
+def check_target(url: str, token: str | None, auth: OAuthBearer | None = None) -> None:
     """The target answers Okta's first request, accepts the token, and answers with a SCIM ListResponse."""
-    with Transport(url, token, PREFLIGHT) as http:
+    with Transport(url, token, PREFLIGHT, auth=auth) as http:
         answer = http.get("/Users", PREFLIGHT_QUERY)
     request = "GET /Users?startIndex=1&count=2"
     if answer.status is None:
@@ -158,8 +182,11 @@ def pytest_arguments(allure_dir: str | None) -> list[str]:
 
 def preflight(settings: RunSettings) -> None:
     """Every check that can fail before the first scenario."""
-    if settings.target and not settings.token:
-        raise RunError("--target needs a bearer token: give --token or set SCIMULATOR_TOKEN")
+    if settings.target and not settings.token and not settings.uses_client_credentials:
+        raise RunError("--target needs a bearer token: give --token or set SCIMULATOR_TOKEN "
+                       "(or client credentials: --oauth-token-url, --client-id, --client-secret)")
+    if settings.token_url and not settings.target:
+        raise RunError("--oauth-token-url needs --target (without a target, use --auth client-credentials)")
     check_selection(settings)
     check_profile(settings.profile)
     check_report_dir(Path(settings.report_dir))
@@ -167,7 +194,11 @@ def preflight(settings: RunSettings) -> None:
     check_baseline(settings.baseline)
     check_features(feature_directories(settings))
     if settings.target:
-        check_target(settings.target, settings.token)
+        auth = client_credentials_auth(settings)
+        if auth is None:
+            check_target(settings.target, settings.token)
+        else:
+            check_target(settings.target, None, auth)
 
 
 def report_could_not_run(settings: RunSettings, reason: str) -> None:

@@ -24,7 +24,7 @@ from .entra_schedule import (BASE, CYCLE, IMMEDIATE, PROPORTION, QUARANTINED_CYC
                              Quarantine, Schedule, Stop)
 from .entra_sync import CREDENTIALS, INCOMPATIBLE, GroupState, LogEntry, ObjectSync, SyncOptions, UserState
 from .scim import list_problem
-from .transport import Transport
+from .transport import NO_TOKEN, Transport
 
 __all__ = ["EntraEngine", "LogEntry", "Quarantine", "CYCLE", "QUARANTINED_CYCLE", "SOFT_DELETE_GRACE", "IMMEDIATE",
            "PROPORTION", "BASE", "TOTAL", "CREDENTIALS", "INCOMPATIBLE", "FLAG", "WORK_EMAIL", "PRIMARY_ROLE",
@@ -242,6 +242,8 @@ class EntraEngine:
             if config.status != 200:
                 return False, f"/ServiceProviderConfig answered {config.status or config.failure}."
         probe = self.sync.guid_probe()
+        if probe.status is None and (probe.failure or "").startswith(NO_TOKEN):
+            return False, f"{CREDENTIALS}: the token endpoint refused the client credentials."
         if probe.status is None:
             return False, f"Could not connect to the target: {probe.failure}."
         if probe.status == 401:

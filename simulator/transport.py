@@ -210,14 +210,23 @@ def _redact_headers(headers: dict[str, str], secrets: tuple[str, ...]) -> dict[s
     return out
 
 
+NO_TOKEN = "no token to send"  # starts an exchange's failure when the token endpoint gave none
+
+
+class AuthFailure(Exception):
+    """The client could not get credentials to send (simulator/oauth.py); the message is one sentence."""
+
+
 class Transport:
     """Sends requests to one SCIM base URL as one client, and keeps the record of every exchange."""
 
     def __init__(self, base_url: str, token: str | None, profile: ClientProfile, clock: VirtualClock | None = None,
-                 record: list[Exchange] | None = None, http: httpx.Client | None = None):
+                 record: list[Exchange] | None = None, http: httpx.Client | None = None,
+                 auth: httpx.Auth | None = None):
         parts = urlsplit(base_url)
         self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
         self.token = token
+        self.auth = None if token else auth  # an explicit token wins (scenarios that send a wrong one)
         self.profile = profile
         self.clock = clock or VirtualClock()
         self.record: list[Exchange] = record if record is not None else []
@@ -243,7 +252,7 @@ class Transport:
 
     def with_profile(self, profile: ClientProfile) -> "Transport":
         """The same target and record, spoken as another client (the suite's verify reads)."""
-        other = Transport(self.base_url, self.token, profile, self.clock, self.record, self._http)
+        other = Transport(self.base_url, self.token, profile, self.clock, self.record, self._http, self.auth)
         other._owns_http = False
         return other
 
@@ -269,6 +278,8 @@ class Transport:
             register_secret(password)
         exchange = Exchange(self.profile.by, method, url, _redact_headers(headers, self._secrets),
                             redact(body, self._secrets), at=self.clock.iso())
+        if self.auth is not None:
+            exchange.request_headers["Authorization"] = f"Bearer {REDACTED}"
         request = self._http.build_request(method, url, headers=headers, content=content)
         if self.profile.drop_default_user_agent and "User-Agent" not in self.profile.headers:
             request.headers.pop("User-Agent", None)
@@ -279,6 +290,8 @@ class Transport:
             exchange.failure = f"no answer within {self.profile.timeout_s:g} s (timeout)"
         except httpx.HTTPError as error:
             exchange.failure = f"the target could not be reached ({type(error).__name__}: {error})"
+        except AuthFailure as error:
+            exchange.failure = f"{NO_TOKEN} ({error})"
         if exchange.failure:
             exchange.failure = hide_secrets(exchange.failure)
         exchange.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -287,7 +300,7 @@ class Transport:
 
     def _receive(self, request: httpx.Request, exchange: Exchange, started: float) -> None:
         """Send, then read the answer streamed, never past `MAX_ANSWER_BYTES` nor past the profile's timeout in all."""
-        response = self._http.send(request, stream=True)
+        response = self._http.send(request, stream=True, auth=self.auth)
         try:
             exchange.status = response.status_code
             exchange.response_headers = _redact_headers(dict(response.headers), self._secrets)

@@ -17,9 +17,13 @@ from .plugin import run_settings
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "interop: judges a requirement of the SCIM interoperability profile draft")
+    config.addinivalue_line("markers", "ipsie: judges a requirement of the IPSIE SCIM profile draft")
     for profile in PROFILES.values():
         for test in profile.tests:
             config.addinivalue_line("markers", f"{test.tag}: judges {test.suite} {test.number}, {test.name}")
+            for tag in test.also_judged_by:
+                config.addinivalue_line("markers", f"{tag}: judges {profile.name} {test.suite} {test.number}")
     name = selected_profile(config)
     if name and name not in PROFILES:
         raise pytest.UsageError(f"--profile takes {' or '.join(PROFILES)}, not {name}")

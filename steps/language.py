@@ -246,7 +246,7 @@ def then(pattern: str, *, regex: str | None = None, target_fixture: str | None =
 
 
 STEP_MODULES = ("okta_steps", "entra_steps", "okta_spec_steps", "gallery_steps", "target_steps",
-                "user_checks", "protocol_steps", "vendor_steps")
+                "user_checks", "protocol_steps", "vendor_steps", "oauth_steps")
 
 
 def catalogue() -> list[Step]:

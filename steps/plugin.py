@@ -19,20 +19,24 @@ import itertools
 import secrets
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from scimulator.simulator import VERIFY, Directory, Transport, VirtualClock
+from scimulator.simulator.oauth import (CLIENT_AUTH_METHODS, ClientCredentials, OAuthBearer, TokenRefused,
+                                        TokenSource)
 from scimulator.simulator.transport import ClientProfile, Exchange, register_secret
 from .presets import PRESETS, Preset, skip_reason
-from .settings import RunSettings, SettingsError, activate, deactivate, token_from_environment
+from .settings import (AUTH_MODES, RunSettings, SettingsError, activate, client_from_environment, deactivate,
+                       token_from_environment)
 from .written import written_scenario
 
 pytest_plugins = ["scimulator.steps.okta_steps", "scimulator.steps.entra_steps", "scimulator.steps.target_steps", "scimulator.steps.user_checks",
                   "scimulator.steps.protocol_steps", "scimulator.steps.vendor_steps", "scimulator.steps.okta_spec_steps", "scimulator.steps.gallery_steps",
-                  "scimulator.steps.certification", "scimulator.steps.reporting"]
+                  "scimulator.steps.certification", "scimulator.steps.reporting", "scimulator.steps.oauth_steps"]
 
 EXCHANGES = pytest.StashKey[list]()
 PROFILE_TOTALS = pytest.StashKey[dict]()  # each client profile's scenarios as collected, before any selection
@@ -40,7 +44,8 @@ CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
 TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
               "quarantine", "escrow", "filter", "patch", "put", "pagination", "sorting", "attributes", "etag", "errors",
               "auth", "discovery", "spec_test", "bundled_only", "filter_beyond_eq", "bulk", "singlestore", "cockroachdb",
-              "cloudthinker", "manager", "roles", "matching", "on_demand")
+              "cloudthinker", "manager", "roles", "matching", "on_demand", "oauth", "oauth_token_endpoint",
+              "oauth_invalid_token", "oauth_renewal")
 
 
 @dataclass
@@ -48,13 +53,17 @@ class ScimTarget:
     """Where the scenarios send their requests."""
 
     url: str
-    token: str = field(repr=False)  # never in a repr: Allure and tracebacks print fixture values
+    token: str | None = field(repr=False)  # never in a repr: Allure and tracebacks print fixture values
     bundled: bool = False
     run_prefix: str = "scimu-"
     keep_data: bool = False
     admin_url: str | None = None  # the bundled server's admin API (vendor scenarios)
     admin_token: str | None = field(default=None, repr=False)
     created: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, id) to remove at the end
+    # With client credentials: where tokens come from, and the httpx.Auth every request goes with (token None).
+    credentials: ClientCredentials | None = field(default=None, repr=False)  # for the OAuth scenarios too
+    token_source: TokenSource | None = field(default=None, repr=False)
+    auth: httpx.Auth | None = field(default=None, repr=False)
     _scenarios: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def scenario_prefix(self) -> str:
@@ -73,6 +82,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--target", default=None, metavar="URL",
                     help="SCIM base URL of the target (default: the bundled reference server)")
     group.addoption("--token", default=None, help="bearer token for the target (default: SCIMULATOR_TOKEN)")
+    group.addoption("--auth", default="bearer", choices=AUTH_MODES,
+                    help="client-credentials without --target: the bundled server registers a client and every "
+                         "request carries an OAuth token it issued (default bearer: static tokens)")
+    group.addoption("--oauth-token-url", default=None, metavar="URL",
+                    help="the target's OAuth 2.0 token endpoint: every request carries a client-credentials token")
+    group.addoption("--client-id", default=None, help="OAuth client id (default: SCIMULATOR_CLIENT_ID)")
+    group.addoption("--client-secret", default=None, help="OAuth client secret (default: SCIMULATOR_CLIENT_SECRET)")
+    group.addoption("--scope", default=None, help="scope to ask the token endpoint for (default: none)")
+    group.addoption("--client-auth", default="basic", choices=sorted(CLIENT_AUTH_METHODS),
+                    help="send the client secret in an HTTP Basic header or in the form body (default basic)")
     group.addoption("--idp", action="append", default=[], metavar="PROFILE",
                     help="okta, entra, rfc7644 or vendor; repeat for several (default: all)")
     group.addoption("--tags", default=None, metavar="EXPR", help='a tag expression, e.g. "must and not quarantine"')
@@ -101,7 +120,12 @@ def run_settings(config: pytest.Config) -> RunSettings:
 
 def settings_from_options(config: pytest.Config) -> RunSettings:
     option = config.getoption
-    return RunSettings(target=option("--target"), token=option("--token") or token_from_environment(),
+    client_id, client_secret = client_from_environment()
+    return RunSettings(auth=option("--auth"), token_url=option("--oauth-token-url"),
+                       client_id=option("--client-id") or client_id,
+                       client_secret=option("--client-secret") or client_secret, scope=option("--scope"),
+                       client_auth=option("--client-auth"), target=option("--target"),
+                       token=option("--token") or token_from_environment(),
                        idps=tuple(option("--idp")), tags=option("--tags"), profile=option("--profile"),
                        preset=option("--preset"), features=tuple(str(Path(d).resolve()) for d in option("--features")),
                        report_dir=option("--report-dir"), baseline=option("--baseline"),
@@ -194,9 +218,11 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     url, token, keep = settings.target, settings.token, settings.keep_data
     prefix = f"scimu-{secrets.token_hex(3)}-"
     if url:
-        if not token:
+        if not token and not settings.uses_client_credentials:
             raise pytest.UsageError("--target needs a token: --token or SCIMULATOR_TOKEN.")
-        target = ScimTarget(url.rstrip("/"), token, bundled=False, run_prefix=prefix, keep_data=keep)
+        target = ScimTarget(url.rstrip("/"), None if settings.uses_client_credentials else token, bundled=False,
+                            run_prefix=prefix, keep_data=keep)
+        with_client_credentials(target, settings)
         request.config.stash[TARGET] = target
         yield target
         if not keep:
@@ -209,22 +235,52 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     register_secret(admin_token)  # the run's other token: hidden wherever it might be quoted
     db = tmp_path_factory.mktemp("reference-server") / "scim.db"
     chosen = active_preset(request.config)
+    settings = bundled_client(settings)  # the OAuth scenarios use its client even when the run uses static tokens
     running = start_in_background(ServerConfig(db_path=str(db), tokens=[token], admin_tokens=[admin_token],
+                                               oauth_clients=bundled_oauth_clients(settings),
                                                vendor_extras=True, movable_clock=True,
                                                max_users=chosen.max_users if chosen else None,
                                                max_groups=chosen.max_groups if chosen else None))
     try:
-        target = ScimTarget(running.base_url, token, bundled=True, run_prefix=prefix, keep_data=True,
-                            admin_url=running.base_url.removesuffix("/scim/v2") + "/admin/v1", admin_token=admin_token)
+        root = running.base_url.removesuffix("/scim/v2")
+        target = ScimTarget(running.base_url, None if settings.uses_client_credentials else token, bundled=True,
+                            run_prefix=prefix, keep_data=True, admin_url=root + "/admin/v1", admin_token=admin_token)
+        with_client_credentials(target, settings, root + "/oauth/token")
         request.config.stash[TARGET] = target
         yield target
     finally:
         running.stop()
 
 
+def bundled_client(settings: RunSettings) -> RunSettings:
+    """The bundled server's OAuth client: the one given, else one made up for the run."""
+    return replace(settings, client_id=settings.client_id or "scimulator-harness",
+                   client_secret=settings.client_secret or secrets.token_urlsafe(32))
+
+
+def bundled_oauth_clients(settings: RunSettings) -> dict[str, str]:
+    return {settings.client_id: settings.client_secret}
+
+
+def with_client_credentials(target: ScimTarget, settings: RunSettings, token_url: str | None = None) -> None:
+    """Every request of the run with a client-credentials token: fetched now (the pre-flight), renewed after."""
+    try:
+        target.credentials = settings.client_credentials(token_url, required=False)
+        if target.credentials is not None:
+            register_secret(target.credentials.client_secret)
+        credentials = settings.client_credentials(token_url)
+        if credentials is None:
+            return
+        target.token_source = TokenSource(credentials)
+        target.token_source.access_token()
+    except (SettingsError, TokenRefused) as error:
+        raise pytest.UsageError(f"{error}.") from None
+    target.auth = OAuthBearer(target.token_source)
+
+
 def remove_created(target: ScimTarget) -> None:
     """DELETE what the run created; where DELETE is refused, deactivate users instead."""
-    with Transport(target.url, target.token, VERIFY) as http:
+    with Transport(target.url, target.token, VERIFY, auth=target.auth) as http:
         for endpoint, resource_id in reversed(list(dict.fromkeys(target.created))):
             answer = http.delete(f"/{endpoint}/{resource_id}")
             if endpoint == "Users" and answer.status not in (200, 204, 404):
@@ -274,7 +330,7 @@ def connect(scim_target: ScimTarget, clock: VirtualClock, exchanges: list):
 
     def open_client(profile: ClientProfile, token=_NO_TOKEN) -> Transport:
         transport = Transport(scim_target.url, scim_target.token if token is _NO_TOKEN else token, profile, clock,
-                              record=exchanges)
+                              record=exchanges, auth=scim_target.auth if token is _NO_TOKEN else None)
         opened.append(transport)
         return transport
 

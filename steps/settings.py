@@ -9,11 +9,14 @@ is read once, from the option or from SCIMULATOR_TOKEN, and never written back t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scimulator.reports.model import BUNDLED_FEATURES
+from scimulator.simulator.oauth import CLIENT_AUTH_METHODS, ClientCredentials
 
 TOKEN_VARIABLE = "SCIMULATOR_TOKEN"
+CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE = "SCIMULATOR_CLIENT_ID", "SCIMULATOR_CLIENT_SECRET"
+AUTH_MODES = ("bearer", "client-credentials")
 IDPS = ("okta", "entra", "rfc7644", "vendor")
 
 
@@ -37,6 +40,36 @@ class RunSettings:
     write_baseline: str | None = None
     deadline: float | None = None  # seconds after the session starts; no scenario starts past it
     keep_data: bool = False
+    # OAuth 2.0 client credentials: the target's token URL and client, or (auth="client-credentials", no
+    # target) a client the bundled server registers; every request of the run then carries an issued token.
+    auth: str = "bearer"
+    token_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    scope: str | None = None
+    client_auth: str = "basic"
+
+    @property
+    def uses_client_credentials(self) -> bool:
+        return self.auth == "client-credentials" or bool(self.token_url)
+
+    def client_credentials(self, token_url: str | None = None, required: bool = True) -> ClientCredentials | None:
+        """The client of the run (`token_url` in place of an unset one), or None for static tokens.
+
+        ``required=False``: the client whenever one is known, even in a run with static tokens (the OAuth
+        scenarios judge its token endpoint), else None."""
+        if not required:
+            known = (self.token_url or token_url) and self.client_id and self.client_secret
+            return replace(self, auth="client-credentials").client_credentials(token_url) if known else None
+        if not self.uses_client_credentials:
+            return None
+        url = self.token_url or token_url
+        if not (url and self.client_id and self.client_secret):
+            raise SettingsError("client credentials need --oauth-token-url, --client-id and --client-secret "
+                                f"(or {CLIENT_ID_VARIABLE} and {CLIENT_SECRET_VARIABLE})")
+        if self.client_auth not in CLIENT_AUTH_METHODS:
+            raise SettingsError(f"--client-auth takes {' or '.join(CLIENT_AUTH_METHODS)}, not {self.client_auth}")
+        return ClientCredentials(url, self.client_id, self.client_secret, self.scope, self.client_auth)
 
     @property
     def feature_directories(self) -> list[str]:
@@ -62,6 +95,11 @@ class RunSettings:
 
 def token_from_environment() -> str | None:
     return os.environ.get(TOKEN_VARIABLE) or None
+
+
+def client_from_environment() -> tuple[str | None, str | None]:
+    """SCIMULATOR_CLIENT_ID and SCIMULATOR_CLIENT_SECRET, read once."""
+    return os.environ.get(CLIENT_ID_VARIABLE) or None, os.environ.get(CLIENT_SECRET_VARIABLE) or None
 
 
 # The settings of the session being collected: the feature directories reach steps/test_conformance.py,

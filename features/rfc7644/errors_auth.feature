@@ -10,7 +10,7 @@ Feature: Errors and authentication
     When the client sends GET /Users/00000000-0000-4000-8000-000000000000
     Then the answer is a SCIM error 404
 
-  @must @errors
+  @must @errors @interop_6_9_1_62 @interop_6_9_1_63
   Scenario: A second user with the same userName is a 409 uniqueness
     Source: RFC 7644 section 3.3 and 3.12; Okta's SCIM 2.0 reference [O1].
 

@@ -6,21 +6,21 @@ Feature: Filters
   Background:
     Given the target holds the users "ana@example.com", "Bo.Lee@example.com" and "cy@example.com"
 
-  @must
+  @must @interop_5_2_12 @interop_6_3_26
   Scenario: userName eq ignores case
     Source: RFC 7643 section 4.1.1 (userName caseExact false); Okta's SCIM 2.0 reference [O1]; Microsoft Learn, develop a SCIM endpoint [E1].
 
     When the client sends GET /Users?filter=userName%20eq%20%22{prefix}bo.lee@EXAMPLE.com%22
     Then the answer lists the users "Bo.Lee@example.com"
 
-  @must
+  @must @interop_6_3_25
   Scenario: A filter that matches nothing is an empty list, not a 404
     Source: Okta's SCIM 2.0 reference [O1]; Microsoft Learn, develop a SCIM endpoint [E1]; Microsoft Learn, application provisioning in quarantine status [E4]; RFC 7644 section 3.4.2.
 
     When the client sends GET /Users?filter=userName%20eq%20%22{prefix}nobody@example.com%22
     Then the answer lists no resources
 
-  @must
+  @must @ipsie_al2_6_2_5_27
   Scenario: eq on a group's displayName
     Source: Swimlane's SCIM documentation [I18]; Microsoft Learn, develop a SCIM endpoint [E1]; a Microsoft employee on Microsoft Q&A, question 923479 [E9].
 

@@ -8,7 +8,7 @@ Feature: Pagination and sorting
   Background:
     Given the target holds the users "p1@example.com", "p2@example.com", "p3@example.com", "p4@example.com" and "p5@example.com"
 
-  @must
+  @must @interop_6_4_30
   Scenario: startIndex and count select a page, and totalResults counts them all
     Source: RFC 7644 section 3.4.2.4; Okta's SCIM 2.0 reference [O1]; Microsoft Learn, develop a SCIM endpoint [E1].
 

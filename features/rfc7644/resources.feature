@@ -68,7 +68,7 @@ Feature: Reading, replacing and patching resources
     When the client sends GET /Users/{id:rd@example.com}
     Then the answer's "title" is "Chief Reader"
 
-  @must @patch
+  @must @patch @ipsie_al2_6_2_6_30
   Scenario: PATCH adds members and removes one by a value filter
     Source: RFC 7644 section 3.5.2.1 and 3.5.2.2; Okta's SCIM 2.0 reference [O1].
 

@@ -17,11 +17,13 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.reference_server.serving import start_in_background
+from tests.suite.broken_oauth import CLIENT as OAUTH_CLIENT
 from tests.suite.suite_runner import run_suite
 
 TOKEN = "broken-target-token"
 MODULES = ("tests.suite.broken_targets", "tests.suite.broken_okta", "tests.suite.broken_entra", "tests.suite.broken_protocol",
-           "tests.suite.broken_certification", "tests.suite.broken_language")
+           "tests.suite.broken_certification", "tests.suite.broken_language", "tests.suite.broken_profiles",
+           "tests.suite.broken_oauth")
 
 
 def all_breakers() -> dict:
@@ -40,9 +42,12 @@ BREAKERS = all_breakers()
 @pytest.mark.parametrize("breaker", sorted(BREAKERS))
 def test_a_broken_target_fails_the_scenarios_about_its_behaviour(breaker, tmp_path):
     broken = BREAKERS[breaker]
-    running = start_in_background(ServerConfig(db_path=str(tmp_path / "broken.db"), tokens=[TOKEN]), wrap=broken.wrap)
+    oauth = hasattr(broken, "run_args")  # tests/suite/broken_oauth.py: a token endpoint, and the run uses it
+    running = start_in_background(ServerConfig(db_path=str(tmp_path / "broken.db"), tokens=[TOKEN],
+                                               oauth_clients=OAUTH_CLIENT if oauth else {}), wrap=broken.wrap)
     try:
-        outcomes = run_suite(running.base_url, TOKEN, tmp_path, only=broken.must_fail + broken.must_pass)
+        outcomes = run_suite(running.base_url, TOKEN, tmp_path, *(broken.run_args(running.base_url) if oauth else ()),
+                             only=broken.must_fail + broken.must_pass)
     finally:
         running.stop()
     for name in broken.must_fail:

@@ -14,6 +14,7 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.reference_server.serving import start_in_background
+from tests.suite.broken_oauth import CLIENT, client_credentials_args
 from tests.suite.legal_target import PAGE_CAP, legal, legal_eq_only
 from tests.cli.test_run_command import scimulator_run
 
@@ -95,10 +96,15 @@ def test_the_legal_target_does_what_it_says(tmp_path):
 @pytest.mark.whole_suite
 @pytest.mark.parametrize("profile, idp", [("okta-oin", "okta"), ("entra-gallery", "entra")])
 def test_the_certification_profiles_are_ready_with_eq_alone(tmp_path, profile, idp):
-    """Unique emails, PATCH answered 204, pages of 50, no ETag, and filters of one eq comparison only."""
-    running = start_in_background(ServerConfig(db_path=str(tmp_path / "eq.db"), tokens=[TOKEN]), wrap=legal_eq_only)
+    """Unique emails, PATCH answered 204, pages of 50, no ETag, and filters of one eq comparison only.
+
+    The target has a client-credentials token endpoint, as Microsoft's gallery now requires (Logic App test 21).
+    """
+    running = start_in_background(ServerConfig(db_path=str(tmp_path / "eq.db"), tokens=[TOKEN], oauth_clients=CLIENT),
+                                  wrap=legal_eq_only)
     try:
-        result = scimulator_run("--target", running.base_url, "--token", TOKEN, "--profile", profile,
+        result = scimulator_run("--target", running.base_url, "--token", TOKEN, *client_credentials_args(running.base_url),
+                                "--profile", profile,
                                 "--report-dir", str(tmp_path / "report"), cwd=tmp_path)
     finally:
         running.stop()

@@ -1,0 +1,138 @@
+"""OAuth 2.0 client credentials (RFC 6749 section 4.4) for every client of a run.
+
+``TokenSource`` asks the token endpoint for a bearer token, with the client's secret in an HTTP Basic
+header (client_secret_basic) or in the form body (client_secret_post, as Microsoft's SCIM Validation
+Logic App sends it), and renews it shortly before it expires. ``OAuthBearer`` is the ``httpx.Auth`` the
+transport sends every SCIM request with: it puts the current token in, and on a 401 whose challenge says
+``error="invalid_token"`` (RFC 6750 section 3.1) renews the token once and resends the request once.
+
+The client secret and every issued token become secrets of the run (``register_secret``): redacted
+wherever they turn up. The token requests are not exchanges of any scenario (their header and body hold
+the secret); ``TokenSource.requests`` counts them.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import httpx
+from authlib.oauth2.auth import ClientAuth
+from authlib.oauth2.rfc6749 import OAuth2Token
+from authlib.oauth2.rfc6749.parameters import prepare_token_request
+
+from .transport import AuthFailure, hide_secrets, register_secret
+
+CLIENT_AUTH_METHODS = {"basic": "client_secret_basic", "body": "client_secret_post"}
+LEEWAY_S = 60  # renew this long before expiry; a token living under four times this is renewed at 3/4 of its life
+TOKEN_TIMEOUT_S = 30.0
+
+
+class TokenRefused(AuthFailure):
+    """No token could be had; the message is one plain sentence (without the secret)."""
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    token_url: str
+    client_id: str
+    client_secret: str = field(repr=False)  # never in a repr: tracebacks print values
+    scope: str | None = None
+    client_auth: str = "basic"  # "basic" (HTTP Basic header) or "body" (form body)
+
+
+class TokenSource:
+    """The run's current bearer token from one client's credentials, fetched on first use and renewed."""
+
+    def __init__(self, credentials: ClientCredentials, timeout_s: float = TOKEN_TIMEOUT_S):
+        if credentials.client_auth not in CLIENT_AUTH_METHODS:
+            raise ValueError(f"client_auth is basic or body, not {credentials.client_auth!r}")
+        self.credentials = credentials
+        self.timeout_s = timeout_s
+        self.requests = 0
+        self._token: OAuth2Token | None = None
+        self._lock = threading.Lock()
+        register_secret(credentials.client_secret)
+
+    def access_token(self) -> str:
+        """A token that is not about to expire (fetching a new one when it is)."""
+        with self._lock:
+            if self._token is None or self._token.is_expired(leeway=self._leeway()):
+                self._token = self._fetch()
+            return self._token["access_token"]
+
+    def renew(self, refused: str) -> str:
+        """A new token in place of `refused` (unless another request already replaced it)."""
+        with self._lock:
+            if self._token is None or self._token["access_token"] == refused:
+                self._token = self._fetch()
+            return self._token["access_token"]
+
+    def _leeway(self) -> int:
+        lifetime = self._token.get("expires_in") if self._token else None
+        return min(LEEWAY_S, int(lifetime) // 4) if isinstance(lifetime, (int, float)) else LEEWAY_S
+
+    def _fetch(self) -> OAuth2Token:
+        self.requests += 1
+        answer = self._post()
+        token = _json(answer)
+        if answer.status_code != 200 or not isinstance(token.get("access_token"), str):
+            raise TokenRefused(self._refusal(answer, token))
+        register_secret(token["access_token"])
+        return OAuth2Token.from_dict(token)
+
+    def _post(self) -> httpx.Response:
+        return request_token(self.credentials, self.timeout_s)
+
+    def _refusal(self, answer: httpx.Response, token: dict) -> str:
+        error = token.get("error") if isinstance(token.get("error"), str) else None
+        said = f"{answer.status_code} {error}" if error else f"{answer.status_code}, no access_token"
+        return hide_secrets(f"the token endpoint at {self.credentials.token_url} refused the client "
+                            f"{self.credentials.client_id} ({said})")
+
+
+def request_token(credentials: ClientCredentials, timeout_s: float = TOKEN_TIMEOUT_S) -> httpx.Response:
+    """The token endpoint's answer to one client-credentials request (the token in it becomes a secret)."""
+    method = CLIENT_AUTH_METHODS[credentials.client_auth]
+    client_id, secret = credentials.client_id, credentials.client_secret
+    if method == "client_secret_basic":  # RFC 6749 section 2.3.1: each half form-urlencoded first
+        client_id, secret = quote(client_id, safe=""), quote(secret, safe="")
+    body = prepare_token_request("client_credentials", scope=credentials.scope)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    url, headers, body = ClientAuth(client_id, secret, method).prepare("POST", credentials.token_url, headers, body)
+    try:
+        answer = httpx.post(url, content=body, headers=headers, timeout=timeout_s)
+    except httpx.HTTPError as error:
+        reason = hide_secrets(f"{type(error).__name__}: {error}")
+        raise TokenRefused(f"cannot reach the token endpoint at {credentials.token_url} ({reason})") from None
+    issued = _json(answer).get("access_token")
+    register_secret(issued)
+    return answer
+
+
+def _json(answer: httpx.Response) -> dict:
+    try:
+        body = answer.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def says_invalid_token(response: httpx.Response) -> bool:
+    return response.status_code == 401 and "invalid_token" in response.headers.get("WWW-Authenticate", "")
+
+
+class OAuthBearer(httpx.Auth):
+    """Every request with the current token; one renewal and one resend on a 401 invalid_token."""
+
+    def __init__(self, source: TokenSource):
+        self.source = source
+
+    def auth_flow(self, request: httpx.Request):
+        token = self.source.access_token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if says_invalid_token(response):
+            request.headers["Authorization"] = f"Bearer {self.source.renew(token)}"
+            yield request
