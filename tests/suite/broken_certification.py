@@ -11,7 +11,7 @@ import json
 import re
 
 from tests.suite.broken_protocol import refuses_plain_json
-from tests.suite.broken_targets import ERROR, Broken, Call, _json_response, breaker, scim_error
+from tests.suite.broken_targets import ERROR, Broken, Call, _json_response, breaker, scim_error, without_endpoint
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -100,9 +100,7 @@ def user_read_without_names(call: Call):
 @breaker
 def no_groups_endpoint(call: Call):
     """GET /Groups answers 404 (Okta's optional SPEC step 10)."""
-    if call.method == "GET" and call.path.endswith("/Groups"):
-        return scim_error("404 NOT FOUND", "No such endpoint.")
-    return call.forward()
+    return without_endpoint(call, "/Groups")
 
 
 # --- Microsoft's SCIM Validation Logic App ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.suite.broken_targets import Broken, Call, _json_response, breaker, scim_error
+from tests.suite.broken_targets import Broken, Call, _json_response, breaker, scim_error, without_endpoint
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 USER_FILTER_ATTRIBUTES = ("username", "externalid", "id", "displayname", "emails", "active", "name", "meta")
@@ -56,9 +56,7 @@ def delete_only_deactivates(call: Call):
 @breaker
 def no_resource_types_endpoint(call: Call):
     """/ResourceTypes is not served."""
-    if call.method == "GET" and call.path.endswith("/ResourceTypes"):
-        return scim_error("404 NOT FOUND", "No such endpoint.")
-    return call.forward()
+    return without_endpoint(call, "/ResourceTypes")
 
 
 @breaker

@@ -84,6 +84,13 @@ def scim_error(status: str, detail: str, scim_type: str | None = None) -> tuple[
     return _json_response(status, SCIM_JSON, body)
 
 
+def without_endpoint(call: Call, endpoint: str) -> tuple[str, list, bytes]:
+    """GET of `endpoint` ("/Groups") answers 404 as an unknown route; every other request reaches the server."""
+    if call.method == "GET" and call.path.endswith(endpoint):
+        return scim_error("404 NOT FOUND", "No such endpoint.")
+    return call.forward()
+
+
 def resources_of(body: Any) -> list[dict]:
     """The resources of an answer: a ListResponse's Resources, or the one resource it is."""
     if not isinstance(body, dict):

@@ -60,3 +60,10 @@ def run_command(workdir: Path, *args: str) -> CommandRun:
     """`scimulator run ARGS --report-dir WORKDIR/report`, from WORKDIR."""
     report_dir = workdir / "report"
     return CommandRun(scimulator_run(*args, "--report-dir", str(report_dir), cwd=workdir), report_dir)
+
+
+def run_profile(profile: str, directory: Path, *extra: str) -> tuple[subprocess.CompletedProcess, dict | None]:
+    """`scimulator run --profile NAME` with its reports in directory/report: the process and report.json."""
+    result = scimulator_run("--profile", profile, "--report-dir", str(directory / "report"), *extra, cwd=directory)
+    report = json.loads((directory / "report" / "report.json").read_text()) if (directory / "report").exists() else None
+    return result, report

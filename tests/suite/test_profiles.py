@@ -6,7 +6,6 @@ Chromium, report.html.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -22,14 +21,9 @@ from tests.suite.broken_certification import BREAKERS
 VENDOR_PROFILES = sorted(name for name, profile in PROFILES.items() if not profile.draft)  # standards: test_standard_profiles.py
 from tests.suite.broken_oauth import CLIENT, client_credentials_args
 from tests.suite.legal_target import legal
+from tests.suite.suite_runner import run_profile
 from tests.reports.test_report_in_chromium import CHROMIUM, chromium
 from tests.cli.test_run_command import SCHEMA, scimulator_run
-
-
-def _run_profile(profile: str, directory: Path, *extra: str):
-    result = scimulator_run("--profile", profile, "--report-dir", str(directory / "report"), *extra, cwd=directory)
-    report = json.loads((directory / "report" / "report.json").read_text()) if (directory / "report").exists() else None
-    return result, report
 
 
 def _outcomes(report: dict) -> dict[tuple[str, int], str]:
@@ -40,22 +34,9 @@ def _against_broken(breaker: str, profile: str, directory: Path):
     running = start_in_background(ServerConfig(db_path=str(directory / "t.db"), tokens=["profile-token"]),
                                   wrap=BREAKERS[breaker].wrap)
     try:
-        return _run_profile(profile, directory, "--target", running.base_url, "--token", "profile-token")
+        return run_profile(profile, directory, "--target", running.base_url, "--token", "profile-token")
     finally:
         running.stop()
-
-
-@pytest.fixture(scope="module")
-def bundled_profile_run(tmp_path_factory):
-    """`scimulator run --profile NAME` against the bundled server, run once per profile and module."""
-    runs = {}
-
-    def run(profile: str):
-        if profile not in runs:
-            directory = tmp_path_factory.mktemp(profile)
-            runs[profile] = (*_run_profile(profile, directory), directory / "report")
-        return runs[profile]
-    return run
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +123,7 @@ def test_a_target_taking_the_freedoms_scim_leaves_is_ready(profile, tmp_path):
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "legal.db"), tokens=["profile-token"],
                                                oauth_clients=CLIENT), wrap=legal)
     try:
-        result, report = _run_profile(profile, tmp_path, "--target", running.base_url, "--token", "profile-token",
+        result, report = run_profile(profile, tmp_path, "--target", running.base_url, "--token", "profile-token",
                                       *client_credentials_args(running.base_url))
     finally:
         running.stop()

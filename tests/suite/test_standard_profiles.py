@@ -118,25 +118,11 @@ def test_al3_is_never_ready():
     assert certification["verdict"] == "incomplete" and certification["note"] == AL3_NOTE
 
 
-@pytest.fixture(scope="module")
-def standard_run(tmp_path_factory):
-    """`scimulator run --profile NAME` against the bundled server, once per profile and module."""
-    runs = {}
-
-    def run(profile: str):
-        if profile not in runs:
-            directory = tmp_path_factory.mktemp(profile)
-            result = scimulator_run("--profile", profile, "--report-dir", str(directory / "report"), cwd=directory)
-            report = json.loads((directory / "report" / "report.json").read_text())
-            runs[profile] = (result, report, (directory / "report" / "summary.md").read_text())
-        return runs[profile]
-    return run
-
-
 @pytest.mark.whole_suite
 @pytest.mark.parametrize("profile", STANDARD_PROFILES)
-def test_the_bundled_server_fails_no_must_of_a_standard_and_names_its_tolerances(profile, standard_run):
-    result, report, summary = standard_run(profile)
+def test_the_bundled_server_fails_no_must_of_a_standard_and_names_its_tolerances(profile, bundled_profile_run):
+    result, report, report_dir = bundled_profile_run(profile)
+    summary = (report_dir / "summary.md").read_text()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(report)
     certification = report["certification"]
