@@ -1,6 +1,6 @@
 """`make bench`: measure, print ratios against the named peer, write bench/results/latest.{json,md}.
 
-    python -m bench [--seconds S] [--clients N] [--sizes 1000,100000]
+    python -m bench [--seconds S] [--clients N] [--sizes 1000,100000] [--only server,cycle,harness]
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import entra_cycle, server_throughput
+from bench import entra_cycle, harness, load_locust, server_throughput
 
 RESULTS = Path(__file__).resolve().parent / "results"
 OURS, PEER = "scimulator serve", "scim2-server 0.8.3"
+OURS_TWO_WORKERS = "scimulator serve --workers 2"
+BENCHES = ("server", "cycle", "harness", "load")  # server throughput, the Entra initial cycle, the harness's overhead,
+# `scimulator load` (Locust) against the servers and beside plain Locust
 
 
 def log(line: str) -> None:
@@ -37,6 +40,10 @@ def ratios(rows: list[dict]) -> list[dict]:
             if ours and peer:
                 out.append({"comparison": f"{operation} at {users:,} users: requests/s, {OURS} / {PEER}",
                             "ratio": round(ours / peer, 2)})
+            two = by_key.get((OURS_TWO_WORKERS, users, operation))
+            if ours and two:
+                out.append({"comparison": f"{operation} at {users:,} users: requests/s, {OURS_TWO_WORKERS} / {OURS}",
+                            "ratio": round(two / ours, 2)})
             ours_cpu, peer_cpu = cpu.get((OURS, users, operation)), cpu.get((PEER, users, operation))
             if ours_cpu and peer_cpu:
                 out.append({"comparison": f"{operation} at {users:,} users: server CPU per request, {PEER} / {OURS}",
@@ -60,15 +67,20 @@ def cycle_ratios(cycles: list[dict]) -> list[dict]:
 def markdown(report: dict) -> str:
     lines = [f"# scimulator benchmark, {report['when']}", "",
              f"{report['machine']}; {report['clients']} client threads over keep-alive connections, "
-             f"{report['seconds']} s per measurement.", "",
-             "| target | users | operation | requests/s | server CPU µs/request | wrong answers |",
-             "|---|---:|---|---:|---:|---:|"]
-    lines += [f"| {r['target']} | {r['users']:,} | {r['operation']} | {r['per_second']:,.1f} | {r['server_cpu_us']:,.0f} | {r['wrong']} |"
-              for r in report["rows"]]
-    lines += ["", "Entra initial cycle (simulator's Entra engine, one cycle over everything in scope):", "",
-              "| target | users | groups | requests | failures | seconds | objects/s |", "|---|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['target']} | {r['users']:,} | {r['groups']:,} | {r['requests']:,} | {r['failures']} | {r['seconds']} | "
-              f"{r['objects_per_second']:,.1f} |" for r in report["entra_cycle"]]
+             f"{report['seconds']} s per measurement."]
+    if report["rows"]:
+        lines += ["", "| target | users | operation | requests/s | server CPU µs/request | wrong answers |",
+                  "|---|---:|---|---:|---:|---:|"]
+        lines += [f"| {r['target']} | {r['users']:,} | {r['operation']} | {r['per_second']:,.1f} | {r['server_cpu_us']:,.0f} | {r['wrong']} |"
+                  for r in report["rows"]]
+    if report["entra_cycle"]:
+        lines += ["", "Entra initial cycle (simulator's Entra engine, one cycle over everything in scope):", "",
+                  "| target | users | groups | requests | failures | seconds | objects/s |", "|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['target']} | {r['users']:,} | {r['groups']:,} | {r['requests']:,} | {r['failures']} | {r['seconds']} | "
+                  f"{r['objects_per_second']:,.1f} |" for r in report["entra_cycle"]]
+    lines += harness.markdown(report["harness"])
+    if report.get("load"):
+        lines += load_locust.markdown(report["load"])
     lines += ["", "| comparison | ratio |", "|---|---:|"]
     lines += [f"| {r['comparison']} | {r['ratio']} |" for r in report["ratios"]]
     return "\n".join(lines) + "\n"
@@ -80,20 +92,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients (default 4)")
     parser.add_argument("--sizes", default="1000,100000", help="user counts to measure at (default 1000,100000)")
     parser.add_argument("--cycle", default="10000,500", help="users,groups of the Entra initial cycle (default 10000,500)")
+    parser.add_argument("--only", default=",".join(BENCHES), metavar="NAMES",
+                        help=f"run only these benches, comma-separated: {', '.join(BENCHES)} (default all)")
+    parser.add_argument("--harness-runs", type=int, default=2, metavar="N",
+                        help="runs of each harness measurement, the fastest kept (default 2)")
+    parser.add_argument("--load-seconds", type=int, default=8, metavar="S",
+                        help="length of each `scimulator load` measurement (default 8)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
+    only = set(args.only.split(","))
+    if not only <= set(BENCHES):
+        parser.error(f"--only takes {', '.join(BENCHES)}, not {', '.join(sorted(only - set(BENCHES)))}")
 
     started = time.time()
-    log(f"Server throughput: {OURS} against {PEER}")
-    rows = server_throughput.run(sizes, args.seconds, args.clients, log)
-    cycle_users, cycle_groups = (int(n) for n in args.cycle.split(","))
-    log(f"Entra initial cycle: {OURS} against {PEER}")
-    cycles = entra_cycle.run(cycle_users, cycle_groups, members_each=20, log=log)
+    rows, cycles, overhead = [], [], []
+    if "server" in only:
+        log(f"Server throughput: {OURS} against {PEER}")
+        rows = server_throughput.run(sizes, args.seconds, args.clients, log)
+    if "cycle" in only:
+        cycle_users, cycle_groups = (int(n) for n in args.cycle.split(","))
+        log(f"Entra initial cycle: {OURS} against {PEER}")
+        cycles = entra_cycle.run(cycle_users, cycle_groups, members_each=20, log=log)
+    if "harness" in only:
+        log("Harness overhead: `scimulator run`, wall time against its exchanges' time, before and after")
+        overhead = harness.run(args.harness_runs, log)
+    load = load_locust.run(args.load_seconds, log) if "load" in only else {}
     report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
                          f"{os.cpu_count()} CPUs",
               "seconds": args.seconds, "clients": args.clients, "rows": rows, "entra_cycle": cycles,
-              "ratios": ratios(rows) + cycle_ratios(cycles)}
+              "harness": overhead, "load": load,
+              "ratios": ratios(rows) + cycle_ratios(cycles) + harness.ratios(overhead) + load_locust.ratios(load)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     (RESULTS / "latest.md").write_text(markdown(report))

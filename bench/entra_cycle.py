@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 
-from bench.targets import TARGETS, TOKEN
+from bench.targets import CYCLE_TARGETS, TOKEN
 from scimulator.simulator import ENTRA, Directory, EntraEngine, Transport, VirtualClock
 
 
 def run(users: int, groups: int, members_each: int, log) -> list[dict]:
     rows = []
-    for start_target in TARGETS:
+    for start_target in CYCLE_TARGETS:
         directory = Directory(seed=2026, id_style="entra")
         directory.add_people(users)
         directory.add_groups(groups, members_each=members_each)

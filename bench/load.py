@@ -67,14 +67,23 @@ class Throughput:
 
 
 def process_cpu_seconds(pid: int | None) -> float | None:
-    """User plus system CPU time of a process, from /proc (None where /proc is not available)."""
+    """User plus system CPU time of a process and its child processes (the workers of `scimulator serve --workers`),
+    from /proc (None where /proc is not available)."""
     if pid is None:
         return None
     try:
         fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(process_cpu_seconds(child) or 0.0 for child in child_pids(pid))
+
+
+def child_pids(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
 
 
 def measure(base_url: str, token: str, request: Request, seconds: float, clients: int,

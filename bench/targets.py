@@ -66,10 +66,22 @@ def scimulator_serve(users: int) -> Iterator[Target]:
 
 
 @contextlib.contextmanager
+def scimulator_serve_two_workers(users: int) -> Iterator[Target]:
+    """`scimulator serve --workers 2`: two processes (gunicorn) on one SQLite file; CPU counts both workers."""
+    with tempfile.TemporaryDirectory(prefix="scimulator-bench-") as directory:
+        db = Path(directory) / "bench.db"
+        seed_reference_store(db, users)
+        with _child("scimulator serve --workers 2", [sys.executable, "-m", "scimulator", "serve", "--port", "0",
+                                                     "--db", str(db), "--token", TOKEN, "--workers", "2"]) as target:
+            yield target
+
+
+@contextlib.contextmanager
 def scim2_server(users: int) -> Iterator[Target]:
     with _child("scim2-server 0.8.3", [sys.executable, "-m", "bench.scim2_server_peer",
                                         "--users", str(users), "--token", TOKEN]) as target:
         yield target
 
 
-TARGETS = [scimulator_serve, scim2_server]
+TARGETS = [scimulator_serve, scimulator_serve_two_workers, scim2_server]
+CYCLE_TARGETS = [scimulator_serve, scim2_server]  # the Entra initial cycle is one client: one process serves it

@@ -18,6 +18,7 @@ from .error_handlers import errors_blueprint
 from .logs import limit_logging
 from .me import me_blueprint
 from .oauth import register_oauth
+from .rate_limit import limits_of
 from .resource_routes import resources_blueprint
 from .service import ScimService
 from .storage import Storage
@@ -29,12 +30,15 @@ def create_app(config: ServerConfig) -> Flask:
     app = Flask("reference_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_payload_bytes
     app.extensions["scim"] = core_parts(config)
+    limits = limits_of(config.rate_limit, config.rate_burst, config.max_in_flight)
+    if limits is not None:  # first: every request counts, before anything reads it
+        app.register_blueprint(limits)
     for blueprint in (errors_blueprint(), auth_blueprint(config), discovery_blueprint(), me_blueprint(),
                       bulk_blueprint(), resources_blueprint()):
         app.register_blueprint(blueprint)
     if config.vendor_extras:
         register_vendor_extras(app)
-    if config.oauth_clients:
+    if config.oauth_clients or config.oauth_jwt_clients:
         register_oauth(app)
     return app
 

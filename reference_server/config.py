@@ -38,4 +38,13 @@ class ServerConfig:
     # OAuth 2.0 client credentials (reference_server/oauth.py): client id -> secret, only hashed once the
     # app is built; none means no token endpoint. Issued tokens live token_lifetime seconds.
     oauth_clients: dict[str, str] = field(default_factory=dict)
+    # Clients that authenticate with a JWT signed by their private key (RFC 7523 section 2.2, private_key_jwt):
+    # client id -> the PEM of its public key. A client may also be in oauth_clients (then both ways work).
+    oauth_jwt_clients: dict[str, str] = field(default_factory=dict)
     token_lifetime: int = 3600
+    # Requests per second each client (each token) may send, in bursts of rate_burst (one second's worth unless
+    # set); beyond, 429 with Retry-After (reference_server/rate_limit.py). None: no limit.
+    rate_limit: float | None = None
+    rate_burst: int | None = None
+    # Requests of one client handled at once; one more is a 429 with Retry-After. None: no limit.
+    max_in_flight: int | None = None

@@ -65,14 +65,23 @@ def _complex(name: str, description: str, *subs: Attribute, **kw) -> Attribute:
     return Attribute(name, "complex", description=description, sub_attributes=_attrs(*subs), **kw)
 
 
-def _plural(name: str, description: str, value: Attribute, types: list[str] | None, *, primary: bool = True,
+def _type_description(types: list[str]) -> str:
+    if not types:
+        return "A label indicating the attribute's function; no value is declared for it."
+    return f"A label indicating the attribute's function, e.g., {', '.join(repr(t) for t in types)}."
+
+
+def _plural(name: str, description: str, value: Attribute, types: list[str], *, primary: bool = True,
             **kw) -> Attribute:
-    """A multi-valued complex attribute of the usual value/display/type/primary shape."""
+    """A multi-valued complex attribute of the usual value/display/type/primary shape.
+
+    ``types`` are the canonicalValues of its ``type``, declared for every such attribute (the SCIM interop
+    profile, draft-zollner-scim-interop-profile-01 section 5.4); an empty list declares none.
+    """
     subs = [
         value,
         Attribute("display", description="A human-readable name, primarily used for display purposes.  READ-ONLY."),
-        Attribute("type", description=f"A label indicating the attribute's function, e.g., {', '.join(repr(t) for t in types or [])}.",
-                  canonical_values=types),
+        Attribute("type", description=_type_description(types), canonical_values=types),
     ]
     if primary:
         subs.append(Attribute("primary", "boolean",
@@ -150,11 +159,12 @@ USER_ATTRIBUTES = _attrs(
                   Attribute("type", mutability="readOnly", canonical_values=["direct", "indirect"], description="A label indicating the attribute's function, e.g., 'direct' or 'indirect'."),
               )),
     _plural("entitlements", "A list of entitlements for the User that represent a thing the User has.",
-            Attribute("value", description="The value of an entitlement."), None),
+            Attribute("value", description="The value of an entitlement."), []),
     _plural("roles", "A list of roles for the User that collectively represent who the User is, e.g., 'Student', 'Faculty'.",
-            Attribute("value", description="The value of a role."), None),
+            Attribute("value", description="The value of a role."),
+            ["WindowsAzureActiveDirectoryRole"]),  # the type Entra sends with its app roles [F12]
     _plural("x509Certificates", "A list of certificates issued to the User.",
-            Attribute("value", "binary", description="The value of an X.509 certificate."), None),
+            Attribute("value", "binary", description="The value of an X.509 certificate."), []),
 )
 
 # RFC 7643 section 8.7.1 lists formatted and type for addresses in the schema but section 4.1.2

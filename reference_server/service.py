@@ -88,11 +88,14 @@ class ScimService:
     def create(self, rtype: ResourceType, body: Any) -> Stored:
         doc = normalise(rtype, body)
         limit = self.limits.get(rtype.name)
-        if limit is not None and self.storage.count(rtype) >= limit:
+        # Counted inside the create's write transaction: concurrent creates (threads or server processes) never pass it.
+        return self.storage.create(rtype, doc, before=None if limit is None else lambda conn: self._room_for(rtype, limit))
+
+    def _room_for(self, rtype: ResourceType, limit: int) -> None:
+        if self.storage.count(rtype) >= limit:
             noun = "users" if rtype.name == "User" else "groups"
             raise ScimError(403, f"This organization already has {limit:,} synchronized {noun}, the documented maximum; "
                                  f"the {rtype.name.lower()} was not created. Remove one or raise the limit.")
-        return self.storage.create(rtype, doc)
 
     def replace(self, rtype: ResourceType, resource_id: str, body: Any, if_match=None) -> Stored:
         doc = normalise(rtype, body)

@@ -91,8 +91,7 @@ class RunningServer:
 
     @property
     def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/scim/v2"
+        return advertised_base_url(self.host, self.port)
 
     def stop(self) -> None:
         """Finish the requests in flight, then close every socket from the serving thread itself."""
@@ -121,9 +120,16 @@ def build_server(config: ServerConfig, host: str, port: int, wrap=None) -> Runni
     app = create_app(config)
     running = serve_app(wrap(app) if wrap else app, host, port, config.max_payload_bytes)
     if config.base_url is None:
-        named = host if host not in WILDCARD_HOSTS else socket.gethostname()
-        config.base_url = dataclasses.replace(running, host=named).base_url
+        config.base_url = advertised_base_url(host, running.port, named=True)
     return running
+
+
+def advertised_base_url(host: str, port: int, named: bool = False) -> str:
+    """The SCIM base URL on an address; ``named``: a wildcard address is replaced by the machine's host name."""
+    if named and host in WILDCARD_HOSTS:
+        host = socket.gethostname()
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/scim/v2"
 
 
 def serve_app(app, host: str, port: int, max_body: int = ServerConfig.max_payload_bytes) -> RunningServer:

@@ -57,6 +57,11 @@ class OfficialTest:
     def not_over_http(self) -> str | None:
         return (self.requirement or {}).get("not_over_http")
 
+    @property
+    def conform_to(self) -> str | None:
+        """Another profile this requirement asks conformance to: its outcome is that profile's verdict."""
+        return (self.requirement or {}).get("conform_to")
+
 
 @dataclass(frozen=True)
 class CertificationProfile:
@@ -72,7 +77,16 @@ class CertificationProfile:
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(tag for test in self.tests if self._judged_here(test) for tag in test.judging_tags))
+        """The tags of the scenarios a run under this profile selects: its own, and those of every profile it asks
+        conformance to (IPSIE's "also conform to the SCIM Interop Profile" runs that profile's scenarios too)."""
+        own = (tag for test in self.tests if self._judged_here(test) for tag in test.judging_tags)
+        others = (tag for name in self.includes if name != self.name for tag in PROFILES[name].tags)
+        return tuple(dict.fromkeys([*own, *others]))
+
+    @property
+    def includes(self) -> tuple[str, ...]:
+        """This profile and the profiles its requirements ask conformance to."""
+        return (self.name, *dict.fromkeys(test.conform_to for test in self.tests if test.conform_to))
 
     @property
     def mandatory_tags(self) -> frozenset[str]:
@@ -134,8 +148,12 @@ def _entra_logic_app() -> tuple[OfficialTest, ...]:
 PROFILE_DATA = Path(__file__).parent / "profiles"  # one JSON file per draft revision (profile.schema.json)
 INTEROP_DRAFT = "draft-zollner-scim-interop-profile-01"
 IPSIE_DRAFT = "draft-schreiber-ipsie-scim-profile-00"
+IPSIE_AL1_DRAFT = "draft-schreiber-ipsie-scim-al1-profile-latest"  # editor's copy of 15 April 2026, no numbered revision
 MANDATORY_WEIGHTS = ("MUST", "SHALL", "REQUIRED")  # BCP 14 keywords that make a requirement mandatory
 NEEDS_CLIENT_CREDENTIALS = "Not judged in this run: needs --oauth-token-url / client credentials."
+NEEDS_JWT_CLIENT_AUTH = "Not judged in this run: needs --client-auth private-key-jwt (RFC 7523 client assertions)."
+# What a requirement's "needs" asks of the run, and the reason its row gives when the run did not have it.
+NEEDS_REASONS = {"client credentials": NEEDS_CLIENT_CREDENTIALS, "JWT client authentication": NEEDS_JWT_CLIENT_AUTH}
 NOT_JUDGED_YET = "Not judged by this scimulator revision: no scenario judges this requirement yet."
 AL3_NOTE = ("IPSIE AL3 has no requirements yet ('AL3 requirements are not yet defined in this draft'): this profile "
             "runs the AL2 requirements and is never reported ready.")
@@ -170,9 +188,17 @@ PROFILES: dict[str, CertificationProfile] = {
     "ipsie-al1": standard_profile("ipsie-al1", IPSIE_DRAFT, ("al1",)),
     "ipsie-al2": standard_profile("ipsie-al2", IPSIE_DRAFT, ("al1", "al2")),
     "ipsie-al3": standard_profile("ipsie-al3", IPSIE_DRAFT, ("al1", "al2"), note=AL3_NOTE, never_ready=True),
+    "ipsie-al1-draft": standard_profile("ipsie-al1-draft", IPSIE_AL1_DRAFT),
 }
 
-OUTCOMES = ("passed", "failed", "warning", "not covered", "not runnable", "not over HTTP", "tolerance kept")
+OUTCOMES = ("passed", "failed", "warning", "not covered", "not runnable", "not over HTTP", "tolerance kept",
+            "not applicable", "judged elsewhere")
+# A scenario that skips with this sentence found its requirement does not apply to the target (e.g. a target that
+# does not claim a profile's conformance): the row says "not applicable", counted in no verdict, never "not covered".
+NOT_APPLICABLE = "Not applicable: "
+# Rows no verdict rests on. "judged elsewhere": a requirement that sums up others, judged by the rows it names or by
+# another profile (IPSIE's "also conform to the SCIM Interop Profile" is --profile scim-interop's whole table).
+UNJUDGED_OUTCOMES = ("not runnable", "not over HTTP", "not applicable", "judged elsewhere")
 
 
 def _not_judged(test: OfficialTest, scenarios: list, bundled: bool) -> tuple[str, str] | None:
@@ -183,11 +209,32 @@ def _not_judged(test: OfficialTest, scenarios: list, bundled: bool) -> tuple[str
     if bundled and requirement.get("tolerance"):
         tolerance = requirement["tolerance"]
         return "tolerance kept", f"{tolerance['reason']} (source: {tolerance['source']})."
+    if requirement.get("judged_elsewhere"):
+        return "judged elsewhere", f"Judged elsewhere: {requirement['judged_elsewhere']}"
     if requirement.get("needs") and not any(s.outcome in ("passed", "failed") for s in scenarios):
-        return "not covered", NEEDS_CLIENT_CREDENTIALS
+        return "not covered", NEEDS_REASONS[requirement["needs"]]
     if scenarios:
         return None
     return "not covered", NOT_JUDGED_YET if requirement else "No scenario judges this test yet."
+
+
+def _conformance(test: OfficialTest, scenarios: list, bundled: bool) -> tuple[str, str | None]:
+    """A requirement to conform to another profile: that profile's verdict, judged on this run's scenarios."""
+    other = assess(test.conform_to, scenarios, bundled)
+    title = other["title"]
+    if other["verdict"] == "ready":
+        return "passed", None
+    if other["verdict"] == "not ready":
+        failed = [row for row in other["tests"] if row["outcome"] == "failed"]
+        return ("failed" if test.mandatory else "warning"), (
+            f"{title} is not ready: {len(failed)} requirement(s) failed, e.g. {failed[0]['name']}.")
+    kept = [row for row in other["tests"] if row["outcome"] == "tolerance kept"]
+    open_rows = [row for row in other["tests"] if row["mandatory"] and row["outcome"] == "not covered"]
+    if kept and not open_rows:
+        return "tolerance kept", (f"{title} reads incomplete only because the bundled server keeps {len(kept)} "
+                                  f"tolerance(s) it forbids (source: each kept row of --profile {test.conform_to} "
+                                  "names its own).")
+    return "not covered", f"{title} is incomplete: {len(open_rows)} mandatory requirement(s) not judged in this run."
 
 
 def _judged(test: OfficialTest, scenarios: list, bundled: bool = False) -> tuple[str, str | None]:
@@ -199,6 +246,9 @@ def _judged(test: OfficialTest, scenarios: list, bundled: bool = False) -> tuple
     failures = [s for s in scenarios if s.outcome == "failed"]
     if failures:
         return ("failed" if test.mandatory else "warning"), f"{failures[0].name}: {failures[0].headline}"
+    inapplicable = [s for s in scenarios if s.outcome == "skipped" and s.headline.startswith(NOT_APPLICABLE)]
+    if inapplicable and len(inapplicable) == len(scenarios):
+        return "not applicable", inapplicable[0].headline.removeprefix(NOT_APPLICABLE)
     unrun = [s for s in scenarios if s.outcome != "passed"]
     if unrun:
         return "not covered", f"{len(unrun)} of its {len(scenarios)} scenarios did not run: {unrun[0].headline or 'skipped'}"
@@ -206,7 +256,7 @@ def _judged(test: OfficialTest, scenarios: list, bundled: bool = False) -> tuple
 
 
 def _verdict(rows: list[dict]) -> str:
-    mandatory = [row for row in rows if row["mandatory"] and row["outcome"] not in ("not runnable", "not over HTTP")]
+    mandatory = [row for row in rows if row["mandatory"] and row["outcome"] not in UNJUDGED_OUTCOMES]
     if any(row["outcome"] == "failed" for row in mandatory):
         return "not ready"
     return "ready" if all(row["outcome"] == "passed" for row in mandatory) else "incomplete"
@@ -230,7 +280,8 @@ def assess(profile_name: str, scenarios: list, bundled: bool = False) -> dict:
     rows = []
     for test in profile.tests:
         judging = [s for s in scenarios if set(test.judging_tags) & set(s.tags)]
-        outcome, reason = _judged(test, judging, bundled)
+        outcome, reason = (_conformance(test, scenarios, bundled) if test.conform_to  # judged on the whole run
+                           else _judged(test, judging, bundled))
         rows.append({"suite": test.suite, "number": test.number, "name": test.name, "mandatory": test.mandatory,
                      "condition": test.condition, "tag": test.tag, "source": test.source,
                      "scenarios": [s.id for s in judging], "scenario_names": [s.name for s in judging],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from .curl import curl_command
 from .failure import root_causes
+from .json_text import indented
 from .model import RunResult, ScenarioResult, verdict_phrase
 from .replay import replay_script
 from .sources import linked_html
@@ -21,7 +22,7 @@ def _pretty(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return indented(value)
 
 
 def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
@@ -41,6 +42,24 @@ def _failing_exchanges(scenario: ScenarioResult) -> list[dict]:
     return writes[-1:] + scenario.exchanges[-1:]
 
 
+def _headers_text(headers: dict) -> str:
+    return "".join(f"{name}: {value}\n" for name, value in headers.items())
+
+
+def exchange_html(x: dict, scenario_number: int, index: int, decisive: bool) -> Markup:
+    """One exchange, folded: written here rather than in the template, as a run has thousands of them (the same
+    HTML the template's loop wrote, each text escaped once)."""
+    request, response = x["request"], x["response"]
+    status = response["status"] if response["status"] is not None else x.get("failure")
+    summary = f"#{index} [{x['by']}] {request['method']} {request['url']} → {status} ({x.get('elapsed_ms')} ms)"
+    sent = f"{request['method']} {request['url']}\n{_headers_text(request['headers'])}\n{_pretty(request['body'])}"
+    failure = f" — {x['failure']}" if x.get("failure") else ""
+    answer = f"{response['status']}{failure}\n{_headers_text(response['headers'])}\n{_pretty(response['body'])}"
+    return Markup(f'<details class="exchange by-{escape(x["by"])}{" decisive" if decisive else ""}" '
+                  f'id="x-{scenario_number}-{index}"><summary>{escape(summary)}</summary>\n'
+                  f"      <pre>{escape(sent)}</pre>\n      <pre>{escape(answer)}</pre>\n    </details>")
+
+
 def render(run: RunResult) -> str:
     environment = Environment(loader=PackageLoader(__package__, "templates"), autoescape=select_autoescape(["html", "j2"]))
     environment.filters["pretty"] = _pretty
@@ -49,5 +68,5 @@ def render(run: RunResult) -> str:
     scenarios = sorted(run.scenarios, key=lambda s: (ORDER.get(s.outcome, 3), s.profile or "", s.feature, s.name))
     return environment.get_template("report.html.j2").render(
         run=run, summary=run.summary(), profiles=run.profiles(), scenarios=scenarios, certification=run.certification(),
-        failing_exchanges=_failing_exchanges, root_causes=root_causes,
+        failing_exchanges=_failing_exchanges, root_causes=root_causes, exchange_html=exchange_html,
         replay=lambda scenario: replay_script(scenario, run.target_url), verdict_phrase=verdict_phrase)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
+from .json_text import indented
 from .model import RunResult
 
 
 def render(run: RunResult) -> str:
-    return json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+    return indented(run.to_dict(), default=str) + "\n"

@@ -77,7 +77,7 @@ def blocked_lines(run: RunResult) -> list[str]:
 
 
 OUTCOME_MARKS = {"passed": "✅", "failed": "❌", "warning": "⚠️", "not covered": "➖", "not runnable": "⏸️",
-                 "not over HTTP": "⏸️", "tolerance kept": "🟡"}
+                 "not over HTTP": "⏸️", "tolerance kept": "🟡", "not applicable": "⏸️", "judged elsewhere": "↪️"}
 
 
 def _cell(text: str, limit: int = 110) -> str:

@@ -1,7 +1,7 @@
 """The result of one conformance run: what every report writer reads, and nothing else.
 
-Profiles are the client tags (okta, entra, rfc7644, vendor). A profile's verdict is "ready" when
-none of its @must scenarios failed; @should failures are reported but do not change it. A scenario
+Profiles are the client tags (PROFILES: okta, entra, rfc7644, vendor and one per further IdP). A profile's
+verdict is "ready" when none of its @must scenarios failed; @should failures are reported but do not change it. A scenario
 "blocked by" a cause (its setup needed another capability) is skipped: it changes no verdict.
 """
 
@@ -16,7 +16,7 @@ from .sources import cited
 
 from .certification import PROFILES as CERTIFICATION_PROFILES, assess
 
-PROFILES = ("okta", "entra", "rfc7644", "vendor")
+PROFILES = ("okta", "entra", "rfc7644", "vendor", "authentik", "keycloak", "jumpcloud", "onelogin", "ping", "google")
 
 
 @dataclass
@@ -111,6 +111,7 @@ class RunResult:
     interrupted: bool = False  # stopped by SIGINT or SIGTERM: no verdict says "ready"
     could_not_run: str | None = None  # the pre-flight sentence when no scenario could run
     profile_totals: dict[str, int] = field(default_factory=dict)  # each profile's scenarios before any selection
+    cleanup: list[dict] = field(default_factory=list)  # the exchanges removing the run's data after its scenarios
 
     def count(self, outcome: str, scenarios: list[ScenarioResult] | None = None) -> int:
         return sum(1 for s in (self.scenarios if scenarios is None else scenarios) if s.outcome == outcome)
@@ -192,6 +193,8 @@ class RunResult:
                 "summary": self.summary(), "profiles": self.profiles(), "selection": self.selection,
                 "interrupted": self.interrupted, **({"could_not_run": self.could_not_run} if self.could_not_run else {}),
                 "scenarios": [s.to_dict() for s in self.scenarios]}
+        if self.cleanup:
+            data["cleanup"] = {"exchanges": self.cleanup}
         if self.baseline is not None:
             data["baseline"] = {"file": self.baseline.file, "accepted": self.baseline.accepted,
                                 "new": self.baseline.new, "now_passing": self.baseline.now_passing}

@@ -47,8 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--client-id", help="open an OAuth 2.0 token endpoint (client credentials) for this client; "
                                            "static --token keeps working beside it")
     serve.add_argument("--client-secret", help="that client's secret (default: SCIMULATOR_CLIENT_SECRET)")
+    serve.add_argument("--client-public-key", metavar="PEM_FILE",
+                       help="that client's public key (RSA or EC, PEM): it may then authenticate with a JWT signed "
+                            "by its private key (RFC 7523, private_key_jwt), with or without a secret")
     serve.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS",
                        help="how long issued tokens live (default 3600; Microsoft's gallery asks for 1 to 6 hours)")
+    serve.add_argument("--rate-limit", type=float, metavar="PER_SECOND",
+                       help="requests per second each client (each token) may send; beyond, 429 with Retry-After "
+                            "(default: no limit; IPSIE asks for a limit that allows at least 25)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="serve from N processes on the same SQLite file, for load runs (default 1; more than one "
+                            "runs under gunicorn, on POSIX systems; rate limits then count per process)")
 
     run = commands.add_parser("run", help="run the conformance suite against a target and write a report")
     run.add_argument("--target", help="SCIM base URL of the endpoint to certify (default: the bundled reference server)")
@@ -61,10 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--client-id", help="OAuth client id (default: SCIMULATOR_CLIENT_ID)")
     run.add_argument("--client-secret", help="OAuth client secret (default: SCIMULATOR_CLIENT_SECRET)")
     run.add_argument("--scope", help="scope to ask the token endpoint for (default: none)")
-    run.add_argument("--client-auth", choices=["basic", "body"], default="basic",
-                     help="send the client secret in an HTTP Basic header or in the form body (default basic)")
+    run.add_argument("--client-auth", choices=["basic", "body", "private-key-jwt"], default="basic",
+                     help="send the client secret in an HTTP Basic header or in the form body, or sign a JWT "
+                          "assertion with --private-key (RFC 7523, private_key_jwt) (default basic)")
+    run.add_argument("--private-key", metavar="PEM_FILE",
+                     help="with --client-auth private-key-jwt: the client's RSA or EC private key (never shown); "
+                          "without --target, one is made up for the run when not given")
     run.add_argument("--idp", action="append", metavar="PROFILE",
-                     help="okta, entra, rfc7644 or vendor; repeat for several (default: all)")
+                     help="okta, entra, rfc7644, vendor, authentik, keycloak, jumpcloud, onelogin, ping or google; "
+                          "repeat for several (default: all)")
     run.add_argument("--tags", metavar="EXPR", help='a tag expression, e.g. "must and not quarantine"')
     run.add_argument("--report-dir", default="scimulator-report", help="where the reports go (default scimulator-report)")
     run.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in this baseline")
@@ -76,8 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", metavar="NAME",
                      help="a certification profile: okta-oin (Okta's SPEC and CRUD tests), entra-gallery (Microsoft's "
                           "SCIM Validation Logic App), scim-interop (the SCIM interoperability profile draft) or "
-                          "ipsie-al1, ipsie-al2, ipsie-al3 (the IPSIE SCIM profile draft's levels); runs the scenarios "
-                          "judging its tests or requirements and reports each one")
+                          "ipsie-al1, ipsie-al2, ipsie-al3 (the IPSIE SCIM profile draft's levels), ipsie-al1-draft "
+                          "(its AL1 editor's copy); runs the scenarios judging its tests or requirements and reports "
+                          "each one")
     run.add_argument("--preset", choices=["singlestore", "cockroachdb", "cloudthinker"],
                      help="certify exactly a seed vendor's documented IdP setup; other scenarios are skipped with the reason")
     run.add_argument("--features", action="append", metavar="DIR",
@@ -85,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     steps = commands.add_parser("steps", help="print the step catalogue: every step a feature file may use")
     steps.add_argument("--format", choices=["text", "markdown"], default="text",
                        help="text for a terminal (default), or markdown (features/README.md is this output)")
+    from scimulator.load_command import add_parser as add_load_parser
+
+    add_load_parser(commands)
     return parser
 
 
@@ -104,8 +122,17 @@ def serve(args: argparse.Namespace) -> int:
     if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
         print("scimulator: --base-url must start with http:// or https://.", file=sys.stderr)
         return EXIT_UNUSABLE
+    if args.rate_limit is not None and not args.rate_limit > 0:
+        print("scimulator: --rate-limit must be a positive number of requests per second.", file=sys.stderr)
+        return EXIT_UNUSABLE
+    workers_refusal = _workers_refusal(args)
+    if workers_refusal:
+        print(f"scimulator: {workers_refusal}", file=sys.stderr)
+        return EXIT_UNUSABLE
     admin_token = args.admin_token or os.environ.get("SCIMULATOR_ADMIN_TOKEN")
     oauth_clients, refusal = _oauth_clients(args)
+    jwt_clients, key_refusal = _oauth_jwt_clients(args)
+    refusal = refusal or key_refusal
     if refusal:
         print(f"scimulator: {refusal}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -113,10 +140,11 @@ def serve(args: argparse.Namespace) -> int:
                           admin_tokens=[admin_token] if admin_token else [], vendor_extras=bool(admin_token),
                           max_users=args.max_users,
                           max_groups=args.max_groups, movable_clock=args.movable_clock, base_url=args.base_url,
-                          trusted_hosts=args.trusted_host, oauth_clients=oauth_clients,
-                          token_lifetime=args.token_lifetime)
+                          trusted_hosts=args.trusted_host, oauth_clients=oauth_clients, oauth_jwt_clients=jwt_clients,
+                          token_lifetime=args.token_lifetime, rate_limit=args.rate_limit)
     try:
-        running = build_server(config, args.host, args.port)
+        running = build_server(config, args.host, args.port) if args.workers == 1 else \
+            _worker_processes(config, args.host, args.port, args.workers)
     except OSError as error:
         print(f"scimulator: cannot listen on {args.host}:{args.port} ({error.strerror or error}).", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -126,9 +154,11 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print(f"Bearer token: {token}", flush=True)
     print(f"Data: {os.path.abspath(args.db)}", flush=True)
-    for client_id in oauth_clients:
+    for client_id in dict.fromkeys([*oauth_clients, *jwt_clients]):
+        given_as = " and ".join(name for name, clients in (("secret", oauth_clients), ("public key", jwt_clients))
+                                if client_id in clients)
         print(f"OAuth token URL: {running.base_url.removesuffix('/scim/v2')}/oauth/token "
-              f"(client id {client_id}, secret as given, not shown)", flush=True)
+              f"(client id {client_id}, {given_as} as given, not shown)", flush=True)
     if admin_token:
         print(f"Admin API: {running.base_url.removesuffix('/scim/v2')}/admin/v1 (admin token as given, not shown)", flush=True)
     try:
@@ -140,6 +170,23 @@ def serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _workers_refusal(args: argparse.Namespace) -> str | None:
+    """Why --workers cannot be used as given, or None."""
+    if args.workers < 1:
+        return "--workers must be 1 or more."
+    if args.workers > 1 and args.movable_clock:
+        return "--movable-clock needs --workers 1: each worker process would keep a clock of its own."
+    if args.workers > 1 and os.name != "posix":
+        return "--workers above 1 needs a POSIX system (gunicorn); on this one, serve with one worker."
+    return None
+
+
+def _worker_processes(config, host: str, port: int, workers: int):
+    from scimulator.reference_server.worker_processes import build_processes
+
+    return build_processes(config, host, port, workers)
+
+
 def _oauth_clients(args: argparse.Namespace) -> tuple[dict[str, str], str | None]:
     """The OAuth client the server registers ({} without --client-id), or why the options cannot be used."""
     secret = args.client_secret or os.environ.get("SCIMULATOR_CLIENT_SECRET")
@@ -148,8 +195,26 @@ def _oauth_clients(args: argparse.Namespace) -> tuple[dict[str, str], str | None
     if not args.client_id:
         return {}, ("--client-secret needs --client-id." if args.client_secret else None)
     if not secret:
-        return {}, "--client-id needs --client-secret (or SCIMULATOR_CLIENT_SECRET)."
+        return {}, (None if args.client_public_key else
+                    "--client-id needs --client-secret (or SCIMULATOR_CLIENT_SECRET) or --client-public-key.")
     return {args.client_id: secret}, None
+
+
+def _oauth_jwt_clients(args: argparse.Namespace) -> tuple[dict[str, str], str | None]:
+    """The client's public key for private_key_jwt ({} without --client-public-key), or why it cannot be used."""
+    from scimulator.reference_server.oauth import public_jwk
+
+    if not args.client_public_key:
+        return {}, None
+    if not args.client_id:
+        return {}, "--client-public-key needs --client-id."
+    try:
+        with open(args.client_public_key, encoding="ascii") as file:
+            pem = file.read()
+        public_jwk(pem)
+    except (OSError, ValueError) as error:
+        return {}, f"--client-public-key must name a PEM file holding an RSA or EC public key ({error})."
+    return {args.client_id: pem}, None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         from scimulator.steps_command import print_catalogue
 
         return print_catalogue(args.format)
+    if args.command == "load":
+        from scimulator.load_command import load
+
+        return load(args)
     _parser().print_help()
     return EXIT_UNUSABLE
 

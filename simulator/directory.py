@@ -7,6 +7,7 @@ and long values appear in every population of a few dozen people.
 
 from __future__ import annotations
 
+import functools
 import random
 import string
 import unicodedata
@@ -59,6 +60,13 @@ class Group:
     members: list[str] = field(default_factory=list)  # person ids, in the order they were added
 
 
+@functools.cache
+def shared_faker(locale: str) -> Faker:
+    """One Faker per locale for the whole process: building one loads its providers (tens of milliseconds), and
+    every scenario has a directory. Directories hand it their own random state before each use (``Directory._faker``)."""
+    return Faker(locale)
+
+
 class Directory:
     """People and groups of one IdP tenant."""
 
@@ -74,15 +82,20 @@ class Directory:
         self.prefix = prefix
         self.id_style = id_style
         self._random = random.Random(seed)
-        self._fakers = {locale: Faker(locale) for locale in LOCALES}
-        for offset, faker in enumerate(self._fakers.values()):
-            faker.seed_instance(seed * 100 + offset)
+        # Each locale's names come from a random state of this directory's own, seeded as before.
+        self._faker_randoms = {locale: random.Random(seed * 100 + offset) for offset, locale in enumerate(LOCALES)}
         self.people: dict[str, Person] = {}
         self.groups: dict[str, Group] = {}
         self._logins: set[str] = set()
         # Phone numbers: a base of 8 digits drawn from the seed and prefix, then the person's number, so
         # that no two people of one directory, nor (but for a 1 in 10^8 chance) of two, share one.
         self._phone_base = zlib.crc32(f"{seed}/{prefix}".encode()) % 10**8
+
+    def _faker(self, locale: str) -> Faker:
+        """The process's Faker for a locale, drawing from this directory's random state for that locale."""
+        faker = shared_faker(locale)
+        faker.random = self._faker_randoms[locale]
+        return faker
 
     # --- ids ------------------------------------------------------------------------------------
 
@@ -100,7 +113,7 @@ class Directory:
     def add_person(self, **overrides) -> Person:
         n = len(self.people)
         locale = LOCALES[n % len(LOCALES)]
-        faker = self._fakers[locale]
+        faker = self._faker(locale)
         given, family = faker.first_name(), faker.last_name()
         if n % 7 == 3:
             family = "O'" + family  # apostrophes in filters and JSON
@@ -164,7 +177,7 @@ class Directory:
     def add_group(self, name: str | None = None, members: list[Person] = ()) -> Group:
         n = len(self.groups)
         if name is None:
-            faker = self._fakers[LOCALES[n % len(LOCALES)]]
+            faker = self._faker(LOCALES[n % len(LOCALES)])
             name = f"{faker.word().capitalize()} {self._random.choice(['Team', 'Crew', 'Admins', 'Équipe', 'Guild'])} {n}"
         name = f"{self.prefix}{name}"
         group = Group(self._object_id("00g"), name, [p.id for p in members])

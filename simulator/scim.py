@@ -15,12 +15,16 @@ def patch(*operations: dict) -> dict:
     return {"schemas": [PATCH_OP], "Operations": list(operations)}
 
 
+def filter_string(value: str) -> str:
+    """A value as it goes between the quotes of a filter: backslashes and quotes escaped (RFC 7644 section 3.4.2.2)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def eq_filter(attribute: str, value: str, quoted: bool = True) -> str:
     """``attribute eq "value"``, with JSON string escaping of the value (RFC 7644 section 3.4.2.2)."""
     if not quoted:
         return f"{attribute} eq {value}"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'{attribute} eq "{escaped}"'
+    return f'{attribute} eq "{filter_string(value)}"'
 
 
 def list_problem(body: Any) -> str | None:

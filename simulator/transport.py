@@ -18,8 +18,10 @@ ends there too. JSON nested deeper than ``MAX_JSON_DEPTH`` is a failure of the e
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,7 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 import httpx
 
 from .clock import VirtualClock
+from .scim import retry_after_seconds
 from .version import tool_version
 
 REDACTED = "[REDACTED]"
@@ -43,6 +46,10 @@ ANSWER_CAP_WORDS = "8 MiB"
 MAX_JSON_DEPTH = 64
 TOO_DEEP = "the answer is JSON nested too deeply to read"
 TEXT_HEAD_BYTES = 500
+# The suite's own reads (not an IdP's traffic, whose engines decide for themselves) wait out a 429 this often,
+# when its Retry-After is at most this long.
+VERIFY_429_RETRIES = 3
+VERIFY_MAX_RETRY_AFTER_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class Exchange:
     status: int | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: Any = None
+    # From sending to the answer read and decoded (a failure of the wire: to the failure); the redaction of the
+    # answer that follows is the harness's time, not the exchange's.
     elapsed_ms: float = 0.0
     failure: str | None = None  # a wire failure, in one plain sentence
     at: str = ""  # virtual time of sending
@@ -217,12 +226,36 @@ class AuthFailure(Exception):
     """The client could not get credentials to send (simulator/oauth.py); the message is one sentence."""
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context (certificates checked against its CA bundle, or SSL_CERT_FILE), built once:
+    building one reads the whole bundle, tens of milliseconds, and a run opens a client or more per scenario."""
+    return httpx.create_ssl_context()
+
+
+class SharedConnections(httpx.BaseTransport):
+    """One pool of keep-alive connections under many clients of a run (each client keeps its own cookies, timeout
+    and headers): a client closing leaves the pool open; `close_pool` closes it at the run's end."""
+
+    def __init__(self) -> None:
+        self._pool = httpx.HTTPTransport(verify=tls_context())
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._pool.handle_request(request)
+
+    def close(self) -> None:
+        """A client of the pool closes: the connections stay for the next one."""
+
+    def close_pool(self) -> None:
+        self._pool.close()
+
+
 class Transport:
     """Sends requests to one SCIM base URL as one client, and keeps the record of every exchange."""
 
     def __init__(self, base_url: str, token: str | None, profile: ClientProfile, clock: VirtualClock | None = None,
                  record: list[Exchange] | None = None, http: httpx.Client | None = None,
-                 auth: httpx.Auth | None = None):
+                 auth: httpx.Auth | None = None, connections: SharedConnections | None = None):
         parts = urlsplit(base_url)
         self.base_url = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
         self.token = token
@@ -231,7 +264,7 @@ class Transport:
         self.clock = clock or VirtualClock()
         self.record: list[Exchange] = record if record is not None else []
         self._owns_http = http is None
-        self._http = http or httpx.Client(timeout=profile.timeout_s)
+        self._http = http or httpx.Client(timeout=profile.timeout_s, verify=tls_context(), transport=connections)
         # Authorization headers are always redacted whole; inside bodies a secret is found by its
         # text, which for a secret under 4 characters would mangle every record, so those are not searched.
         register_secret(token)
@@ -265,6 +298,26 @@ class Transport:
 
     def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None, body: Any = None,
                 extra_headers: dict[str, str] | None = None) -> Exchange:
+        """One exchange; the suite's own reads wait out a 429's short Retry-After in real time and send again
+        (a target may rate-limit: RFC 6585 section 4), at most VERIFY_429_RETRIES times, each exchange recorded."""
+        exchange = self._send_once(method, path, query, body, extra_headers)
+        for _ in range(VERIFY_429_RETRIES):
+            wait = self._verify_wait(exchange)
+            if wait is None:
+                break
+            time.sleep(wait)
+            exchange = self._send_once(method, path, query, body, extra_headers)
+        return exchange
+
+    def _verify_wait(self, exchange: Exchange) -> float | None:
+        """How long the verify client waits before sending a throttled request again; None: it does not."""
+        if self.profile.by != "verify" or exchange.status != 429:
+            return None
+        wait = retry_after_seconds(exchange.response_headers, default=1.0)
+        return wait if wait <= VERIFY_MAX_RETRY_AFTER_S else None
+
+    def _send_once(self, method: str, path: str, query: list[tuple[str, Any]] | None = None, body: Any = None,
+                   extra_headers: dict[str, str] | None = None) -> Exchange:
         url = self.url(path, query)
         headers = dict(self.profile.headers)
         if self.token:
@@ -292,9 +345,10 @@ class Transport:
             exchange.failure = f"the target could not be reached ({type(error).__name__}: {error})"
         except AuthFailure as error:
             exchange.failure = f"{NO_TOKEN} ({error})"
+        if not exchange.elapsed_ms:  # the wire failed before an answer was read
+            exchange.elapsed_ms = _milliseconds_since(started)
         if exchange.failure:
             exchange.failure = hide_secrets(exchange.failure)
-        exchange.elapsed_ms = (time.perf_counter() - started) * 1000
         self.record.append(exchange)
         return exchange
 
@@ -308,10 +362,12 @@ class Transport:
         finally:
             response.close()  # an answer not read to its end closes the connection: nothing more is read
         if cut_short:
+            exchange.elapsed_ms = _milliseconds_since(started)
             exchange.response_body = redact(_text_head(raw), self._secrets)
             exchange.failure = cut_short
             return
         body, problem = _decode(raw, response.headers.get("content-type", ""), response.status_code)
+        exchange.elapsed_ms = _milliseconds_since(started)
         exchange.response_body = redact(body, self._secrets, RETURNED_PASSWORD)
         exchange.findings = _password_findings(body)
         exchange.failure = problem
@@ -330,6 +386,10 @@ class Transport:
 
     def delete(self, path: str) -> Exchange:
         return self.request("DELETE", path)
+
+
+def _milliseconds_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 def _read_bounded(response: httpx.Response, started: float, timeout_s: float) -> tuple[bytes, str | None]:

@@ -15,6 +15,7 @@ is allowed. `scimulator run` and the suite's collection both refuse to start on 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import re
 from dataclasses import dataclass, field
@@ -52,6 +53,19 @@ SECRET_AGES = {"new": "secret", "old": "old_secret"}
 REQUEST_OUTCOMES = {"accepted": 200, "refused": 401}
 HTTP_METHODS = ("GET", "DELETE", "POST", "PUT", "PATCH")
 # Okta's SPEC test collection names its values in double braces (Initial_Script_Spec.txt).
+# The open-source clients of docs/idp-behaviour-oss.md: the name a scenario says -> the engine's fixture.
+OSS_CLIENTS = {"authentik": "authentik", "Keycloak": "keycloak"}
+AUTHENTIK_MODES = {"default": "default", "AWS": "aws", "Slack": "slack"}  # compatibility modes [AK7]
+KEYCLOAK_PATCH_SCOPES = {"users": (True, False), "groups": (False, True)}  # "Use patchOp for ..." [KC5]
+# JumpCloud, OneLogin, Ping and Google Workspace (docs/idp-behaviour-more.md): the name a scenario says -> the engine's.
+IDP_NAMES = {"JumpCloud": "JumpCloud", "OneLogin": "OneLogin", "Ping": "Ping", "Google": "Google"}
+# OneLogin's documented schemas [OL1]; the v2 ones as vendor guides give them [OL9].
+ONELOGIN_TEMPLATES = {name: name for name in ("Core", "Enterprise", "v2 Core",
+                                              "v2 Core with a misspelt attribute and a null id")}
+ONELOGIN_ACTIONS = {"Delete": "Delete", "Suspend": "Suspend"}  # the Provisioning tab's choices [OL3]
+PING_IDENTIFIERS = {"userName": "userName", "workEmail": "workEmail"}  # Unique User Identifier [PG1]
+PING_ACTIONS = {"Disable": "Disable", "Delete": "Delete"}  # Remove User Action [PG4]
+UPDATE_METHODS = {"PUT": "put", "PATCH": "patch"}  # JumpCloud's two LOW sources [JC6][JC7]
 SPEC_VARIABLES = ("randomGivenName", "randomFamilyName", "randomEmail", "randomUsername", "randomUsernameCaps",
                   "InvalidUserEmail", "UserIdThatDoesNotExist", "idUserOne")
 
@@ -112,6 +126,16 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
     _choice("outcome", REQUEST_OUTCOMES, "an outcome of a request"),
     _choice("method", HTTP_METHODS, "an HTTP method", example="GET"),
     _choice("variable", SPEC_VARIABLES, "a value of Okta's SPEC test", example="randomUsername"),
+    _choice("oss_client", OSS_CLIENTS, "an open-source SCIM client"),
+    _choice("compatibility_mode", AUTHENTIK_MODES, "a compatibility mode of authentik's SCIM provider", example="AWS"),
+    _choice("patch_scope", KEYCLOAK_PATCH_SCOPES, "what keycloak-scim can PATCH"),
+    _choice("idp_name", IDP_NAMES, "JumpCloud, OneLogin, Ping or Google"),
+    _choice("onelogin_template", ONELOGIN_TEMPLATES, "a OneLogin template", example="Enterprise"),
+    _choice("onelogin_action", ONELOGIN_ACTIONS, "a OneLogin deprovisioning action"),
+    _choice("ping_identifier", PING_IDENTIFIERS, "a Ping unique user identifier"),
+    _choice("ping_action", PING_ACTIONS, "a Ping remove user action"),
+    _choice("update_method", UPDATE_METHODS, "a way JumpCloud updates users", example="PATCH"),
+    Parameter("filter_expression", TEXT, 'username Eq "%s"'),
     Parameter("value", TEXT, "Field Operations"),
     Parameter("text", TEXT, "Conflict"),
     Parameter("reason", TEXT, "EncounteredQuarantineException"),
@@ -130,6 +154,7 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
     Parameter("operator", TEXT, "sw"),
     Parameter("resource", TEXT, "ana"),
     Parameter("users", TEXT, '"ana" and "bo"'),
+    Parameter("values", TEXT, '"{prefix}home@example.com" and "Ext-AbC"'),
     Parameter("configuration", TEXT, "main"),
     Parameter("workspace", TEXT, "prod"),
     Parameter("sync_action", TEXT, "CREATE"),
@@ -156,7 +181,9 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (
 SPEAKERS = {"okta_steps": "Okta admin", "entra_steps": "Entra admin",
             "okta_spec_steps": "Okta's SPEC test", "gallery_steps": "Microsoft's SCIM Validation Logic App",
             "target_steps": "The target holds", "user_checks": "The target holds", "protocol_steps": "Plain protocol",
-            "vendor_steps": "Vendor admin"}
+            "vendor_steps": "Vendor admin", "interop_steps": "SCIM interop profile",
+            "ipsie_steps": "IPSIE profile", "oss_steps": "authentik's or Keycloak's sync",
+            "idp_steps": "JumpCloud, OneLogin, Ping or Google admin"}
 # A parse pattern read left to right: literal braces ("{{", "}}") or a field ("{count:d}").
 PATTERN_TOKEN = re.compile(r"\{\{|\}\}|\{(?P<name>\w+)(?::[^{}]*)?\}")
 
@@ -246,7 +273,8 @@ def then(pattern: str, *, regex: str | None = None, target_fixture: str | None =
 
 
 STEP_MODULES = ("okta_steps", "entra_steps", "okta_spec_steps", "gallery_steps", "target_steps",
-                "user_checks", "protocol_steps", "vendor_steps", "oauth_steps")
+                "user_checks", "protocol_steps", "vendor_steps", "oauth_steps", "interop_steps",
+                "ipsie_steps", "oss_steps", "idp_steps")
 
 
 def catalogue() -> list[Step]:
@@ -319,12 +347,55 @@ def _closest(text: str, steps: list[Step]) -> list[str]:
     return [f"{examples[e].keyword.title()} {examples[e].shown}" for e in close]
 
 
+_HEADS: dict = {}  # parser -> its literal beginning, lowercased (None: not known)
+
+
+def literal_head(parser) -> str | None:
+    """What every text the parser matches starts with, lowercased; None when that cannot be told (a regular
+    expression, a beginning that is not ASCII, an escaped brace)."""
+    if parser not in _HEADS:
+        if isinstance(parser, parsers.string):
+            head = parser.name
+        elif isinstance(parser, parsers.parse):  # parse and cfparse: literal text up to the first field
+            head = parser.name.split("{", 1)[0]
+        else:
+            head = None
+        _HEADS[parser] = head.lower() if head is not None and head.isascii() and "}" not in head else None
+    return _HEADS[parser]
+
+
+def comparable(text: str) -> str | None:
+    """A step text as may_match compares it: lowercased when ASCII (else None: every parser is tried)."""
+    return text.lower() if text.isascii() else None
+
+
+def may_match(parser, lowered: str | None) -> bool:
+    """False only when the parser cannot match the text (``comparable(text)``): parse ignores case and matches its
+    literal text as written, so a text it matches starts with its literal beginning, lowercased."""
+    head = literal_head(parser)
+    return head is None or lowered is None or lowered.startswith(head)
+
+
+# (keyword, step text, the number of steps known) -> the catalogue's steps matching it, with their arguments: the
+# suite writes the same step text many times (a scenario outline's rows, shared Given steps).
+_MATCHING: dict[tuple, list] = {}
+
+
+def _matching(keyword: str, text: str, steps: list[Step]) -> list[tuple[Step, dict]]:
+    key = (keyword, text, len(steps))
+    if key not in _MATCHING:
+        lowered = comparable(text)
+        _MATCHING[key] = [(s, s.arguments(text)) for s in steps
+                          if s.keyword == keyword and may_match(s.matcher, lowered) and s.matcher.is_matching(text)]
+    return _MATCHING[key]
+
+
 def step_problems(keyword: str, text: str, cast: _Cast, steps: list[Step]) -> list[str]:
     """Why one rendered step does not speak the language (empty when it does)."""
     unrendered = UNRENDERED.search(text)
     if unrendered:
         return [f"it uses {unrendered[0]}, which its Examples table has no column for"]
-    matching = [(s, s.arguments(text)) for s in steps if s.keyword == keyword and s.matcher.is_matching(text)]
+    matching = _matching(keyword, text, steps)
     if not matching:
         return ["no step of the catalogue matches it; the closest are: " + " | ".join(_closest(text, steps))]
     judged = [(s, arguments, _vocabulary_problems(s, arguments)) for s, arguments in matching]
@@ -378,7 +449,19 @@ def problems_in(directories: Iterable[Path | str]) -> list[str]:
     """Every problem of every feature file under the directories, in file order."""
     steps = catalogue()
     files = sorted(p for d in directories for p in Path(d).rglob("*.feature"))
-    return [problem for path in files for problem in feature_problems(path, steps)]
+    return [problem for path in files for problem in checked_once(path, steps)]
+
+
+# (file, a digest of its text, the number of steps known) -> its problems: `scimulator run` checks the features
+# before the run and pytest collection checks them again in the same process; the second costs nothing.
+_CHECKED: dict[tuple, list[str]] = {}
+
+
+def checked_once(path: Path, steps: list[Step]) -> list[str]:
+    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest(), len(steps))
+    if key not in _CHECKED:
+        _CHECKED[key] = feature_problems(path, steps)
+    return list(_CHECKED[key])
 
 
 def check_features(directories: Iterable[Path | str]) -> None:

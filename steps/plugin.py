@@ -15,6 +15,7 @@ refused), unless ``--keep-data`` is given.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import secrets
 import time
@@ -27,25 +28,28 @@ import pytest
 
 from scimulator.simulator import VERIFY, Directory, Transport, VirtualClock
 from scimulator.simulator.oauth import (CLIENT_AUTH_METHODS, ClientCredentials, OAuthBearer, TokenRefused,
-                                        TokenSource)
-from scimulator.simulator.transport import ClientProfile, Exchange, register_secret
+                                        TokenSource, new_private_key, public_key_of)
+from scimulator.simulator.transport import ClientProfile, Exchange, SharedConnections, register_secret
 from .presets import PRESETS, Preset, skip_reason
-from .settings import (AUTH_MODES, RunSettings, SettingsError, activate, client_from_environment, deactivate,
+from .settings import (AUTH_MODES, IDPS, RunSettings, SettingsError, activate, client_from_environment, deactivate,
                        token_from_environment)
 from .written import written_scenario
 
 pytest_plugins = ["scimulator.steps.okta_steps", "scimulator.steps.entra_steps", "scimulator.steps.target_steps", "scimulator.steps.user_checks",
                   "scimulator.steps.protocol_steps", "scimulator.steps.vendor_steps", "scimulator.steps.okta_spec_steps", "scimulator.steps.gallery_steps",
-                  "scimulator.steps.certification", "scimulator.steps.reporting", "scimulator.steps.oauth_steps"]
+                  "scimulator.steps.certification", "scimulator.steps.reporting", "scimulator.steps.oauth_steps", "scimulator.steps.ipsie_steps",
+                  "scimulator.steps.step_lookup",
+                  "scimulator.steps.interop_steps", "scimulator.steps.oss_steps",
+                  "scimulator.steps.idp_steps"]
 
 EXCHANGES = pytest.StashKey[list]()
 PROFILE_TOTALS = pytest.StashKey[dict]()  # each client profile's scenarios as collected, before any selection
-CLIENT_TAGS = ("okta", "entra", "rfc7644", "vendor")
+CLIENT_TAGS = IDPS
 TOPIC_TAGS = ("connection_test", "user_lifecycle", "deactivate_not_delete", "push_groups", "unlink", "cycles",
               "quarantine", "escrow", "filter", "patch", "put", "pagination", "sorting", "attributes", "etag", "errors",
               "auth", "discovery", "spec_test", "bundled_only", "filter_beyond_eq", "bulk", "singlestore", "cockroachdb",
               "cloudthinker", "manager", "roles", "matching", "on_demand", "oauth", "oauth_token_endpoint",
-              "oauth_invalid_token", "oauth_renewal")
+              "oauth_invalid_token", "oauth_renewal", "rate_limit")
 
 
 @dataclass
@@ -60,6 +64,7 @@ class ScimTarget:
     admin_url: str | None = None  # the bundled server's admin API (vendor scenarios)
     admin_token: str | None = field(default=None, repr=False)
     created: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, id) to remove at the end
+    removals: list[Exchange] = field(default_factory=list)  # the removal's exchanges: the run's, no scenario's
     # With client credentials: where tokens come from, and the httpx.Auth every request goes with (token None).
     credentials: ClientCredentials | None = field(default=None, repr=False)  # for the OAuth scenarios too
     token_source: TokenSource | None = field(default=None, repr=False)
@@ -70,6 +75,9 @@ class ScimTarget:
         return f"{self.run_prefix}{next(self._scenarios):03d}-"
 
 
+# The embedded server's rate limit: requests of one client it handles at once (reference_server/rate_limit.py).
+# The scenarios send one request at a time, so only the IPSIE burst of parallel requests meets it.
+EMBEDDED_MAX_IN_FLIGHT = 4
 TARGET = pytest.StashKey["ScimTarget"]()
 DEADLINE = pytest.StashKey[float]()  # time.monotonic() after which no scenario starts (--deadline)
 SETTINGS = pytest.StashKey[RunSettings]()
@@ -91,9 +99,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--client-secret", default=None, help="OAuth client secret (default: SCIMULATOR_CLIENT_SECRET)")
     group.addoption("--scope", default=None, help="scope to ask the token endpoint for (default: none)")
     group.addoption("--client-auth", default="basic", choices=sorted(CLIENT_AUTH_METHODS),
-                    help="send the client secret in an HTTP Basic header or in the form body (default basic)")
+                    help="send the client secret in an HTTP Basic header or in the form body, or sign a JWT "
+                         "assertion with --private-key (RFC 7523, private_key_jwt) (default basic)")
+    group.addoption("--private-key", default=None, metavar="PEM_FILE",
+                    help="with --client-auth private-key-jwt: the client's RSA or EC private key (never shown); "
+                         "without --target, one is made up for the run when not given")
     group.addoption("--idp", action="append", default=[], metavar="PROFILE",
-                    help="okta, entra, rfc7644 or vendor; repeat for several (default: all)")
+                    help=f"{', '.join(IDPS)}; repeat for several (default: all)")
     group.addoption("--tags", default=None, metavar="EXPR", help='a tag expression, e.g. "must and not quarantine"')
     group.addoption("--profile", default=None, metavar="NAME",
                     help="a certification profile: run the scenarios judging its official tests (steps/certification.py)")
@@ -108,6 +120,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--deadline", type=float, default=None, metavar="SECONDS",
                     help="start no scenario after this many seconds; the run ends with a partial report marked interrupted")
     group.addoption("--keep-data", action="store_true", help="leave the users and groups the suite created")
+    group.addoption("--admin-url", default=None, metavar="URL",
+                    help="with --target: the admin API of a reference server started with `scimulator serve "
+                         "--admin-token` (its /admin/v1), so that the scenarios needing it run against that server")
+    group.addoption("--admin-token", default=None, help="that admin API's token")
 
 
 def run_settings(config: pytest.Config) -> RunSettings:
@@ -124,7 +140,8 @@ def settings_from_options(config: pytest.Config) -> RunSettings:
     return RunSettings(auth=option("--auth"), token_url=option("--oauth-token-url"),
                        client_id=option("--client-id") or client_id,
                        client_secret=option("--client-secret") or client_secret, scope=option("--scope"),
-                       client_auth=option("--client-auth"), target=option("--target"),
+                       client_auth=option("--client-auth"), private_key_file=option("--private-key"),
+                       target=option("--target"),
                        token=option("--token") or token_from_environment(),
                        idps=tuple(option("--idp")), tags=option("--tags"), profile=option("--profile"),
                        preset=option("--preset"), features=tuple(str(Path(d).resolve()) for d in option("--features")),
@@ -158,7 +175,14 @@ def select_by_idp_and_tags(config: pytest.Config, settings: RunSettings) -> None
         config.option.markexpr = f"({given}) and {chosen}" if given else chosen
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the start-up and the collection made (modules, the scenarios) lives as long as the session: frozen, the
+    garbage collector's full passes during the scenarios do not search it again each time (gc.freeze)."""
+    gc.freeze()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    gc.unfreeze()  # collectable again, as it was before the session (a process may run several)
     if SETTINGS in config.stash:
         deactivate(config.stash[SETTINGS])
 
@@ -221,7 +245,7 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         if not token and not settings.uses_client_credentials:
             raise pytest.UsageError("--target needs a token: --token or SCIMULATOR_TOKEN.")
         target = ScimTarget(url.rstrip("/"), None if settings.uses_client_credentials else token, bundled=False,
-                            run_prefix=prefix, keep_data=keep)
+                            run_prefix=prefix, keep_data=keep, **served_admin_api(request.config))
         with_client_credentials(target, settings)
         request.config.stash[TARGET] = target
         yield target
@@ -238,7 +262,9 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     settings = bundled_client(settings)  # the OAuth scenarios use its client even when the run uses static tokens
     running = start_in_background(ServerConfig(db_path=str(db), tokens=[token], admin_tokens=[admin_token],
                                                oauth_clients=bundled_oauth_clients(settings),
+                                               oauth_jwt_clients=bundled_jwt_clients(settings),
                                                vendor_extras=True, movable_clock=True,
+                                               max_in_flight=EMBEDDED_MAX_IN_FLIGHT,
                                                max_users=chosen.max_users if chosen else None,
                                                max_groups=chosen.max_groups if chosen else None))
     try:
@@ -252,14 +278,35 @@ def scim_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         running.stop()
 
 
+def served_admin_api(config: pytest.Config) -> dict:
+    """--admin-url and --admin-token: a served reference server's admin API (the token becomes a secret)."""
+    url, token = config.getoption("--admin-url"), config.getoption("--admin-token")
+    if not url:
+        return {}
+    register_secret(token)
+    return {"admin_url": url.rstrip("/"), "admin_token": token}
+
+
 def bundled_client(settings: RunSettings) -> RunSettings:
-    """The bundled server's OAuth client: the one given, else one made up for the run."""
-    return replace(settings, client_id=settings.client_id or "scimulator-harness",
-                   client_secret=settings.client_secret or secrets.token_urlsafe(32))
+    """The bundled server's OAuth client: the one given, else one made up for the run; with private-key-jwt,
+    its private key: the one given, else a key pair made up for the run."""
+    settings = replace(settings, client_id=settings.client_id or "scimulator-harness",
+                       client_secret=settings.client_secret or secrets.token_urlsafe(32))
+    if not settings.signs_assertions:
+        return settings
+    try:
+        return replace(settings, private_key=settings.private_key_pem() or new_private_key())
+    except SettingsError as error:
+        raise pytest.UsageError(f"{error}.") from None
 
 
 def bundled_oauth_clients(settings: RunSettings) -> dict[str, str]:
     return {settings.client_id: settings.client_secret}
+
+
+def bundled_jwt_clients(settings: RunSettings) -> dict[str, str]:
+    """The client's public key, registered with the bundled server when the run signs assertions."""
+    return {settings.client_id: public_key_of(settings.private_key)} if settings.private_key else {}
 
 
 def with_client_credentials(target: ScimTarget, settings: RunSettings, token_url: str | None = None) -> None:
@@ -279,8 +326,9 @@ def with_client_credentials(target: ScimTarget, settings: RunSettings, token_url
 
 
 def remove_created(target: ScimTarget) -> None:
-    """DELETE what the run created; where DELETE is refused, deactivate users instead."""
-    with Transport(target.url, target.token, VERIFY, auth=target.auth) as http:
+    """DELETE what the run created; where DELETE is refused, deactivate users instead. The requests are recorded
+    in `target.removals` (report.json's run-level "cleanup", not any scenario's)."""
+    with Transport(target.url, target.token, VERIFY, auth=target.auth, record=target.removals) as http:
         for endpoint, resource_id in reversed(list(dict.fromkeys(target.created))):
             answer = http.delete(f"/{endpoint}/{resource_id}")
             if endpoint == "Users" and answer.status not in (200, 204, 404):
@@ -320,17 +368,27 @@ def register_created(target: ScimTarget, exchange: Exchange) -> None:
 _NO_TOKEN = object()
 
 
+@pytest.fixture(scope="session")
+def connections():
+    """The run's keep-alive connections, shared by the scenarios' clients (each with its own cookies and timeout)."""
+    shared = SharedConnections()
+    yield shared
+    shared.close_pool()
+
+
 @pytest.fixture
-def connect(scim_target: ScimTarget, clock: VirtualClock, exchanges: list):
+def connect(scim_target: ScimTarget, clock: VirtualClock, exchanges: list, connections: SharedConnections):
     """Open a client of the target, speaking as `profile`, recording into the scenario's exchanges.
 
-    `token` defaults to the run's token; pass None to send none. Clients are closed after the scenario.
+    `token` defaults to the run's token; pass None to send none. Clients are closed after the scenario; their
+    connections stay open for the next scenario's clients.
     """
     opened: list[Transport] = []
 
     def open_client(profile: ClientProfile, token=_NO_TOKEN) -> Transport:
         transport = Transport(scim_target.url, scim_target.token if token is _NO_TOKEN else token, profile, clock,
-                              record=exchanges, auth=scim_target.auth if token is _NO_TOKEN else None)
+                              record=exchanges, auth=scim_target.auth if token is _NO_TOKEN else None,
+                              connections=connections)
         opened.append(transport)
         return transport
 

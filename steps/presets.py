@@ -56,6 +56,9 @@ PRESETS = {
 
 
 VENDOR_TAGS = {"singlestore": "SingleStore", "cockroachdb": "CockroachDB Cloud", "cloudthinker": "CloudThinker"}
+# Clients none of the preset vendors documents a setup for: their scenarios do not apply under a preset.
+UNDOCUMENTED_IDPS = {"authentik": "authentik", "keycloak": "Keycloak", "jumpcloud": "JumpCloud", "onelogin": "OneLogin",
+                     "ping": "Ping", "google": "Google Workspace"}
 
 
 def skip_reason(preset: Preset, tags: set[str], step_texts: list[str]) -> str | None:
@@ -68,6 +71,9 @@ def skip_reason(preset: Preset, tags: set[str], step_texts: list[str]) -> str | 
             return f"{preset.name}: {reason}"
     if "entra" in tags and not preset.entra:
         return f"{preset.name}: the vendor documents Okta only"
+    undocumented = next((idp for idp in UNDOCUMENTED_IDPS if idp in tags), None)
+    if undocumented:
+        return f"{preset.name}: the vendor documents no {UNDOCUMENTED_IDPS[undocumented]} setup"
     text = " ".join(step_texts)
     for fragment, reason in preset.skip_steps.items():
         if fragment in text:

@@ -300,6 +300,7 @@ def build_run(config: pytest.Config, interrupted: bool = False) -> RunResult:
         certification_profile=selected_profile(config),
         interrupted=interrupted,
         profile_totals=config.stash.get(PROFILE_TOTALS, {}),
+        cleanup=[exchange.to_dict() for exchange in target.removals] if target else [],
     )
 
 

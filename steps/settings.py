@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from scimulator.reports.model import BUNDLED_FEATURES
-from scimulator.simulator.oauth import CLIENT_AUTH_METHODS, ClientCredentials
+from scimulator.reports.model import BUNDLED_FEATURES, PROFILES
+from scimulator.simulator.oauth import CLIENT_AUTH_METHODS, ClientCredentials, signing_key
+from scimulator.simulator.transport import register_secret
 
 TOKEN_VARIABLE = "SCIMULATOR_TOKEN"
 CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE = "SCIMULATOR_CLIENT_ID", "SCIMULATOR_CLIENT_SECRET"
 AUTH_MODES = ("bearer", "client-credentials")
-IDPS = ("okta", "entra", "rfc7644", "vendor")
+# The client profiles --idp selects: the report's own list, so that a new IdP is named in one place.
+IDPS = PROFILES
 
 
 class SettingsError(ValueError):
@@ -48,6 +50,27 @@ class RunSettings:
     client_secret: str | None = field(default=None, repr=False)
     scope: str | None = None
     client_auth: str = "basic"
+    # private-key-jwt: the client's private key (PEM) from --private-key FILE, or one made up for the bundled server.
+    private_key_file: str | None = None
+    private_key: str | None = field(default=None, repr=False)
+
+    @property
+    def signs_assertions(self) -> bool:
+        return self.client_auth == "private-key-jwt"
+
+    def private_key_pem(self) -> str | None:
+        """The client's private key: the one made up for the run, else --private-key's file (read now, a secret)."""
+        if self.private_key or not self.private_key_file:
+            return self.private_key
+        try:
+            with open(self.private_key_file, encoding="ascii") as file:
+                pem = file.read()
+            register_secret(pem)
+            signing_key(pem)
+        except (OSError, ValueError) as error:
+            raise SettingsError(f"--private-key must name a PEM file holding an unencrypted RSA or EC private "
+                                f"key ({type(error).__name__})") from None
+        return pem
 
     @property
     def uses_client_credentials(self) -> bool:
@@ -59,17 +82,27 @@ class RunSettings:
         ``required=False``: the client whenever one is known, even in a run with static tokens (the OAuth
         scenarios judge its token endpoint), else None."""
         if not required:
-            known = (self.token_url or token_url) and self.client_id and self.client_secret
+            known = (self.token_url or token_url) and self.client_id and (self.client_secret or self.private_key
+                                                                           or self.private_key_file)
             return replace(self, auth="client-credentials").client_credentials(token_url) if known else None
         if not self.uses_client_credentials:
             return None
         url = self.token_url or token_url
+        if self.signs_assertions:
+            return self._assertion_credentials(url)
         if not (url and self.client_id and self.client_secret):
             raise SettingsError("client credentials need --oauth-token-url, --client-id and --client-secret "
                                 f"(or {CLIENT_ID_VARIABLE} and {CLIENT_SECRET_VARIABLE})")
         if self.client_auth not in CLIENT_AUTH_METHODS:
             raise SettingsError(f"--client-auth takes {' or '.join(CLIENT_AUTH_METHODS)}, not {self.client_auth}")
         return ClientCredentials(url, self.client_id, self.client_secret, self.scope, self.client_auth)
+
+    def _assertion_credentials(self, url: str | None) -> ClientCredentials:
+        """private-key-jwt: the client signs an assertion for each token request (its secret, if any, kept too)."""
+        pem = self.private_key_pem()
+        if not (url and self.client_id and pem):
+            raise SettingsError("--client-auth private-key-jwt needs --oauth-token-url, --client-id and --private-key")
+        return ClientCredentials(url, self.client_id, self.client_secret, self.scope, self.client_auth, pem)
 
     @property
     def feature_directories(self) -> list[str]:

@@ -15,17 +15,17 @@ from .language import USER_STATES, given, then
 def target_id_of(request, cast):
     """The target id the scenario's IdP engine holds for a person or group alias."""
     def lookup(alias: str) -> str:
-        for engine_name in ("okta", "entra"):
+        for engine_name in ("okta", "entra", "authentik", "keycloak", "idp"):
             try:
                 engine = request.getfixturevalue(engine_name)
             except pytest.FixtureLookupError:
                 continue
             if cast.is_person(alias):
                 held = cast.known_person(alias)
-                found = engine.user_links.get(held.id) if engine_name == "okta" else engine.target_id_of(held)
+                found = engine.user_links.get(held.id) if engine_name != "entra" else engine.target_id_of(held)
             else:
                 held = cast.known_group(alias)
-                found = engine.group_links.get(held.id) if engine_name == "okta" else engine.target_id_of(held)
+                found = engine.group_links.get(held.id) if engine_name != "entra" else engine.target_id_of(held)
             if found:
                 return found
         raise failed(f"The IdP holds no target id for {alias}: it was never provisioned.")

@@ -2,7 +2,8 @@
 
 Installed, every room is a subpackage of `scimulator` (`scimulator.steps`, ...). The arrows point one
 way: `simulator`, `reports` and `reference_server` import none of the other rooms; `steps` imports
-`simulator`, `reports` and `reference_server` (the embedded default server) only; the command's own
+`simulator`, `reports` and `reference_server` (the embedded default server) only; `load` (the Locust
+users of `scimulator load`) imports the same three, and no room imports it; the command's own
 modules are imported by the command alone; and no module names a room by its bare top-level name,
 which would load a second copy of it.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ROOMS = ("steps", "simulator", "reports", "reference_server", "features")
+ROOMS = ("steps", "simulator", "reports", "reference_server", "features", "load")
 COMMAND = "scimulator"  # the command's own folder: scimulator/cli.py, run.py, progress.py, server.py ...
 ALLOWED = {
     "simulator": set(),
@@ -24,6 +25,7 @@ ALLOWED = {
     "reference_server": set(),
     "features": set(),
     "steps": {"simulator", "reports", "reference_server"},
+    "load": {"simulator", "reports", "reference_server"},
 }
 OTHER_PYTHON = ("tests", "bench", "conftest.py")
 

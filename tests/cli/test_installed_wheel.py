@@ -16,7 +16,7 @@ from tests.cli.packaging import (ROOT, build_wheel, clean_environment, copy_of_t
 
 pytestmark = pytest.mark.installs
 
-ROOMS = ("steps", "simulator", "reports", "reference_server", "features")
+ROOMS = ("steps", "simulator", "reports", "reference_server", "features", "load")
 
 # Written from the step catalogue alone, tagged with the team's own tag: the README's example for QA teams.
 TEAM_FEATURE = readme_block("example-feature")

@@ -13,6 +13,7 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.reference_server.serving import start_in_background
+from scimulator.simulator.oauth import new_private_key, public_key_of
 from tests.suite.suite_runner import scimulator_run
 
 CLIENT_ID = "run-oauth-client"
@@ -58,6 +59,34 @@ def test_a_run_with_client_credentials_leaves_no_secret_and_no_issued_token_anyw
         assert not [w for w in WORD.findall(text) if hashlib.sha256(w.encode()).digest() in hashes]
 
 
+COMPACT_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+")
+
+
+def test_a_run_signing_jwt_assertions_leaves_no_key_no_assertion_and_no_token_anywhere(tmp_path):
+    private_key = new_private_key()
+    (tmp_path / "client.pem").write_text(private_key, encoding="ascii")
+    running = start_in_background(ServerConfig(db_path=str(tmp_path / "t.db"),
+                                               oauth_jwt_clients={CLIENT_ID: public_key_of(private_key)}))
+    try:
+        result = scimulator_run("--target", running.base_url, "--oauth-token-url", token_url(running),
+                                "--client-id", CLIENT_ID, "--client-auth", "private-key-jwt",
+                                "--private-key", str(tmp_path / "client.pem"), "--tags", "ipsie_al1_4_1_2",
+                                "--report-dir", str(tmp_path / "r"), cwd=tmp_path, env=without_secrets())
+    finally:
+        running.stop()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["summary"]["passed"] == 4, report["summary"]
+    hashes = issued_hashes(tmp_path / "t.db")
+    key_lines = [line for line in private_key.splitlines() if len(line) >= 20 and "PRIVATE KEY" not in line]
+    texts = [result.stdout, result.stderr] + [p.read_text(errors="replace") for p in (tmp_path / "r").rglob("*")
+                                              if p.is_file()]
+    for text in texts:
+        assert not [line for line in key_lines if line in text]
+        assert not COMPACT_JWT.findall(text)
+        assert not [w for w in WORD.findall(text) if hashlib.sha256(w.encode()).digest() in hashes]
+
+
 def test_the_bundled_server_runs_with_client_credentials(tmp_path):
     result = scimulator_run("--auth", "client-credentials", "--idp", "entra", "--tags", "connection_test",
                             "--report-dir", str(tmp_path / "r"), cwd=tmp_path, env=without_secrets())
@@ -84,3 +113,13 @@ def test_no_token_is_one_sentence_exit_2_and_a_report_saying_why(tmp_path, oauth
     assert "not-the-secret-at-all" not in result.stderr
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["could_not_run"] == result.stderr.strip().removeprefix("scimulator: ")
+
+
+def test_a_private_key_file_holding_no_key_is_one_sentence_exit_2(tmp_path):
+    (tmp_path / "not-a-key.pem").write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n", encoding="ascii")
+    result = scimulator_run("--auth", "client-credentials", "--client-auth", "private-key-jwt", "--private-key",
+                            str(tmp_path / "not-a-key.pem"), "--report-dir", str(tmp_path / "r"), cwd=tmp_path,
+                            env=without_secrets())
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("scimulator: --private-key must name a PEM file holding an unencrypted RSA or EC "
+                                     "private key (ValueError).")

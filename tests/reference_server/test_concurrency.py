@@ -1,16 +1,52 @@
-"""Concurrent writers over real HTTP: no lost update, exactly one winner per userName."""
+"""Concurrent writers over real HTTP: no lost update, exactly one winner per userName, no limit overrun; each
+against one server process (waitress) and against `scimulator serve --workers 2` (two processes, one SQLite file)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
+import pytest
 
+from scimulator.reference_server import ServerConfig
+from scimulator.reference_server.serving import start_in_background
+from tests.cli.serve_process import scimulator_serve
 from tests.conftest import TOKEN, USER, new_group, patch_body
 
 THREADS = 8
 MEMBERS_PER_THREAD = 200
+USER_LIMIT = 5
+
+
+@contextlib.contextmanager
+def running_server(how: str, db: Path, max_users: int | None = None):
+    """The reference server as one process's threads, or as `scimulator serve --workers 2`."""
+    if how == "one process":
+        running = start_in_background(ServerConfig(db_path=str(db), tokens=[TOKEN], max_users=max_users))
+        try:
+            yield running
+        finally:
+            running.stop()
+        return
+    limit = ["--max-users", str(max_users)] if max_users is not None else []
+    with scimulator_serve(db, TOKEN, "--workers", "2", *limit) as base_url:
+        yield SimpleNamespace(base_url=base_url)
+
+
+@pytest.fixture(params=["one process", "two worker processes"])
+def serve(request, tmp_path):
+    """Starts the reference server the parameter's way, with the options given; stops it after the test."""
+    with contextlib.ExitStack() as started:
+        yield lambda **options: started.enter_context(running_server(request.param, tmp_path / "scim.db", **options))
+
+
+@pytest.fixture
+def server(serve):
+    return serve()
 
 
 def _client(server) -> httpx.Client:
@@ -63,3 +99,18 @@ def test_concurrent_creates_of_one_user_name_have_one_winner(server):
         with ThreadPoolExecutor(THREADS * 2) as pool:
             statuses = sorted(pool.map(create, range(THREADS * 2)))
         assert statuses == [201] + [409] * (THREADS * 2 - 1), statuses
+
+
+def test_concurrent_creates_stop_at_the_user_limit(serve):
+    """Racing creates past --max-users: exactly the limit are created, the rest refused with 403."""
+    server = serve(max_users=USER_LIMIT)
+    start = threading.Barrier(THREADS * 2)
+
+    def create(i: int) -> int:
+        with _client(server) as c:
+            start.wait()
+            return c.post("/Users", json={"schemas": [USER], "userName": f"limited{i}@example.com"}).status_code
+
+    with ThreadPoolExecutor(THREADS * 2) as pool:
+        statuses = sorted(pool.map(create, range(THREADS * 2)))
+    assert statuses == [201] * USER_LIMIT + [403] * (THREADS * 2 - USER_LIMIT), statuses

@@ -179,9 +179,12 @@ def test_exchanges_har_is_har_1_2_with_every_exchange_and_no_secret(report, repo
     har = json.loads(text)
     _validator("har.schema.json").validate(har)
     log = har["log"]
-    assert len(log["entries"]) == sum(len(s["exchanges"]) for s in report["scenarios"])
+    removals = report["cleanup"]["exchanges"]  # against a target: the removal of the run's data, no scenario's
+    assert removals and all(exchange["request"]["method"] in ("DELETE", "PATCH") for exchange in removals)
+    assert len(log["entries"]) == sum(len(s["exchanges"]) for s in report["scenarios"]) + len(removals)
     pages = {page["id"]: page["title"] for page in log["pages"]}
     assert {entry["pageref"] for entry in log["entries"]} <= set(pages)
+    assert pages.pop("cleanup") == "removal of the run's data"
     assert set(pages.values()) == {s["name"] for s in report["scenarios"]}
     assert TOKEN not in text and "Bearer [REDACTED]" in text
     sent = [json.loads(entry["request"]["postData"]["text"]) for entry in log["entries"] if "postData" in entry["request"]]

@@ -10,7 +10,8 @@ import pytest
 from scimulator.reference_server import ServerConfig
 from scimulator.reference_server.serving import start_in_background
 from scimulator.simulator import VERIFY, Transport
-from scimulator.simulator.oauth import ClientCredentials, OAuthBearer, TokenRefused, TokenSource
+from scimulator.simulator.oauth import (ClientCredentials, OAuthBearer, TokenRefused, TokenSource, client_assertion,
+                                        new_private_key, public_key_of)
 from scimulator.simulator.transport import known_secrets
 
 CLIENT_ID, SECRET = "harness", "harness-secret-with+plus%and/slash"
@@ -66,3 +67,22 @@ def test_an_unreachable_token_endpoint_is_a_failure_of_the_exchange_not_an_excep
     with Transport(server.base_url, None, VERIFY, auth=OAuthBearer(source)) as http:
         answer = http.get("/Users")
     assert answer.status is None and answer.failure.startswith("no token to send (cannot reach the token endpoint")
+
+
+def test_a_client_signing_assertions_gets_tokens_with_a_fresh_assertion_each_time(tmp_path):
+    private_key = new_private_key()
+    running = start_in_background(ServerConfig(db_path=str(tmp_path / "jwt.db"),
+                                               oauth_jwt_clients={CLIENT_ID: public_key_of(private_key)}))
+    try:
+        signing = ClientCredentials(running.base_url.removesuffix("/scim/v2") + "/oauth/token", CLIENT_ID, None,
+                                    client_auth="private-key-jwt", private_key=private_key)
+        source = TokenSource(signing)
+        first = source.access_token()
+        second = source.renew(first)  # a second token request: a replayed assertion would be refused
+    finally:
+        running.stop()
+    assert first != second and source.requests == 2
+    assert {first, second, private_key} <= set(known_secrets())
+    assertion = client_assertion(signing)
+    assert assertion in known_secrets()
+    assert private_key not in repr(signing)

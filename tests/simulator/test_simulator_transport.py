@@ -109,3 +109,26 @@ def test_a_secret_across_the_end_of_a_kept_text_head_is_hidden_whole():
     exchange = Transport("http://x.test/scim/v2", secret, OKTA, http=mock(handler)).get("/Users")
     assert exchange.response_body == "x" * 490 + "[REDACTED]"  # the 500 bytes kept would have cut it after "Cut-secre"
     assert "Cut-se" not in exchange.response_body
+
+
+def test_clients_sharing_a_runs_connections_reuse_one_and_keep_their_own_cookies():
+    from scimulator.reference_server.serving import serve_in_background
+    from scimulator.simulator.transport import SharedConnections
+
+    seen = []
+
+    def app(environ, start_response):  # answers every request with a cookie; notes the connection and the cookie
+        seen.append((environ["REMOTE_PORT"], environ.get("HTTP_COOKIE")))
+        start_response("200 OK", [("Content-Type", "application/scim+json"), ("Set-Cookie", "sticky=1; Path=/")])
+        return [b'{"Resources": []}']
+
+    running, shared = serve_in_background(app), SharedConnections()
+    try:
+        for _ in range(3):
+            with Transport(running.base_url, "t", OKTA, connections=shared) as http:
+                assert http.get("/Users").status == 200
+    finally:
+        shared.close_pool()
+        running.stop()
+    assert len({port for port, _ in seen}) == 1  # one connection for the three clients
+    assert [cookie for _, cookie in seen] == [None, None, None]  # no client sends another's cookie

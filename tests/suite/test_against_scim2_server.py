@@ -24,6 +24,24 @@ MANAGER = ("400 invalidPath to Entra's documented manager PATCH (path \"manager\
            "stored; Entra re-PATCHes it every cycle [F9]")
 REAL_INCOMPATIBILITIES = {
     KNOWN_DEVIATION: "400 to Entra's member removal shape [E1][E2]",
+    "test_authentik_removes_a_member_with_a_remove_operation_whose_value_lists_that_member_only":
+        "400 'a remove operation carries no value' to authentik's member removal, the same shape [AK4]",
+    "test_jumpcloud_removes_one_member_by_a_value_list_and_the_other_members_stay":
+        "400 'a remove operation carries no value' to JumpCloud's member removal, the same shape [JC7][JC8]",
+    "test_onelogins_default_core_template_creates_a_user":
+        "400 'schemas must contain the base schema' to OneLogin's Core template, which lists only the SCIM 1.1 URN [OL1]",
+    "test_a_user_whose_emails_arrive_as_one_object_is_created_with_that_email":
+        "400 'Input should be a valid array: emails' to OneLogin's Enterprise template [OL1][OL8]",
+    "test_googles_first_sync_lists_users_then_creates_with_the_10_urn_beside_the_20_one":
+        "400 'Unknown extension schemas: urn:scim:schemas:core:1.0' to Google's create [GW4]",
+    "test_a_misspelt_attribute_and_a_null_id_from_a_onelogin_template_do_not_fail_the_create":
+        "400 'Extra inputs are not permitted: prefferedLanguage' to a OneLogin template's misspelt attribute [OL9] "
+        "(@should)",
+    "test_every_typed_multivalued_attribute_declares_its_type_values_in_canonicalvalues":
+        "its /Schemas gives entitlements, roles and x509Certificates a type with no canonicalValues, which the "
+        "SCIM Interop Profile -01 section 5.4 requires [P1] (RFC 7643 leaves them out)",
+    "test_a_second_group_with_the_same_displayname_is_refused":
+        "201 to a second group of the same displayName; IPSIE -00 section 6.2.1 says SHOULD NOT [P2] (@should)",
     "test_add_on_a_filtered_path_whose_element_does_not_exist_yet_creates_it": FILTERED_ADD,
     "test_a_user_the_target_holds_with_entras_object_id_as_externalid_is_matched_not_created_again":
         f"after the match, {FILTERED_ADD}",

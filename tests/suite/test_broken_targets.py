@@ -23,7 +23,8 @@ from tests.suite.suite_runner import run_suite
 TOKEN = "broken-target-token"
 MODULES = ("tests.suite.broken_targets", "tests.suite.broken_okta", "tests.suite.broken_entra", "tests.suite.broken_protocol",
            "tests.suite.broken_certification", "tests.suite.broken_language", "tests.suite.broken_profiles",
-           "tests.suite.broken_oauth")
+           "tests.suite.broken_oauth", "tests.suite.broken_interop", "tests.suite.broken_ipsie",
+           "tests.suite.broken_oss", "tests.suite.broken_idps")
 
 
 def all_breakers() -> dict:
@@ -43,8 +44,10 @@ BREAKERS = all_breakers()
 def test_a_broken_target_fails_the_scenarios_about_its_behaviour(breaker, tmp_path):
     broken = BREAKERS[breaker]
     oauth = hasattr(broken, "run_args")  # tests/suite/broken_oauth.py: a token endpoint, and the run uses it
+    server_options = broken.server_options() if hasattr(broken, "server_options") else {}  # e.g. an admin API
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "broken.db"), tokens=[TOKEN],
-                                               oauth_clients=OAUTH_CLIENT if oauth else {}), wrap=broken.wrap)
+                                               oauth_clients=OAUTH_CLIENT if oauth else {}, **server_options),
+                                  wrap=broken.wrap)
     try:
         outcomes = run_suite(running.base_url, TOKEN, tmp_path, *(broken.run_args(running.base_url) if oauth else ()),
                              only=broken.must_fail + broken.must_pass)

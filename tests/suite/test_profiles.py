@@ -89,7 +89,7 @@ def test_a_profile_that_does_not_exist_is_one_sentence_and_exit_2(tmp_path):
     result = scimulator_run("--profile", "okta-gallery", "--report-dir", str(tmp_path / "r"), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == ("scimulator: --profile takes okta-oin or entra-gallery or scim-interop or ipsie-al1 "
-                                     "or ipsie-al2 or ipsie-al3, not okta-gallery.")
+                                     "or ipsie-al2 or ipsie-al3 or ipsie-al1-draft, not okta-gallery.")
 
 
 @pytest.mark.whole_suite

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from scimulator import run as run_command
-from scimulator.steps.settings import RunSettings, SettingsError
+from scimulator.steps.settings import IDPS, RunSettings, SettingsError
 from scimulator.steps.written import written_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def test_idp_and_tags_select_under_pytest_as_under_the_command():
 
 def test_an_unknown_idp_is_one_sentence():
     result = pytest_child(str(SUITE.relative_to(ROOT)), "--collect-only", "-q", "-p", "no:cacheprovider", "--idp", "okat")
-    assert result.returncode != 0 and "--idp takes okta, entra, rfc7644, vendor, not okat" in result.stderr
+    assert result.returncode != 0 and f"--idp takes {', '.join(IDPS)}, not okat" in result.stderr
     with pytest.raises(SettingsError):
         RunSettings(idps=("okat",)).marker_expression()
 
