@@ -135,7 +135,7 @@ def run(repeats: int, log, before_commit: str = BEFORE_COMMIT) -> list[dict]:
                 runs = [measure(mode, python_path, root / f"{tree[:5]}-{mode[:3]}-{n}") for n in range(repeats)]
                 measured[tree] = best_of(runs)
                 row = {"tree": tree, "mode": mode, **measured[tree],
-                       "ratio_median": statistics.median(run["ratio"] for run in runs)}
+                       "ratio_median": round(statistics.median(run["ratio"] for run in runs), 2)}
                 log(f"  {mode:11} {tree:26} {row['wall_s']:6.2f} s wall, {row['http_s']:5.2f} s in "
                     f"{row['exchanges']:,} exchanges ({row['cleanup_exchanges']:,} removing the run's data): ratio "
                     f"{row['ratio']} ({row['ratio_scenarios_only']} counting the scenarios' exchanges only; median of "
