@@ -11,17 +11,16 @@ each generator closed-loop (no rate) against the bundled server with 2 workers, 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from bench.targets import TOKEN, Target, _child, scim2_server
+from bench.targets import TOKEN, Target, scim2_server, served
 from scimulator.load.processes import LoadPlan, free_port, run_locust
 from scimulator.load.results import read_results
 
@@ -33,14 +32,9 @@ SUSTAINED_SHARE, SUSTAINED_P99_MS, SUSTAINED_ERRORS = 0.9, 1000.0, 0.01
 PLAIN_LOCUSTFILE = Path(__file__).resolve().with_name("plain_locustfile.py")
 
 
-@contextlib.contextmanager
-def scimulator_serve(workers: int) -> Iterator[Target]:
+def scimulator_serve(workers: int):
     """`scimulator serve --workers N` on an empty temporary SQLite file."""
-    with tempfile.TemporaryDirectory(prefix="scimulator-bench-load-") as directory:
-        command = [sys.executable, "-m", "scimulator", "serve", "--port", "0", "--db", f"{directory}/load.db",
-                   "--token", TOKEN, "--workers", str(workers)]
-        with _child(f"scimulator serve --workers {workers}", command) as target:
-            yield target
+    return served(0, workers, name=f"scimulator serve --workers {workers}")
 
 
 def aggregated(report_dir: Path) -> dict[str, float]:

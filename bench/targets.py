@@ -56,24 +56,24 @@ def _child(name: str, command: list[str]) -> Iterator[Target]:
 
 
 @contextlib.contextmanager
-def scimulator_serve(users: int) -> Iterator[Target]:
+def served(users: int, workers: int = 1, name: str = "scimulator serve") -> Iterator[Target]:
+    """`scimulator serve [--workers N]` on a temporary SQLite file seeded with `users` users."""
     with tempfile.TemporaryDirectory(prefix="scimulator-bench-") as directory:
         db = Path(directory) / "bench.db"
-        seed_reference_store(db, users)
-        with _child("scimulator serve", [sys.executable, "-m", "scimulator", "serve", "--port", "0",
-                                         "--db", str(db), "--token", TOKEN]) as target:
+        if users:
+            seed_reference_store(db, users)
+        with _child(name, [sys.executable, "-m", "scimulator", "serve", "--port", "0", "--db", str(db),
+                           "--token", TOKEN, "--workers", str(workers)]) as target:
             yield target
 
 
-@contextlib.contextmanager
-def scimulator_serve_two_workers(users: int) -> Iterator[Target]:
+def scimulator_serve(users: int):
+    return served(users)
+
+
+def scimulator_serve_two_workers(users: int):
     """`scimulator serve --workers 2`: two processes (gunicorn) on one SQLite file; CPU counts both workers."""
-    with tempfile.TemporaryDirectory(prefix="scimulator-bench-") as directory:
-        db = Path(directory) / "bench.db"
-        seed_reference_store(db, users)
-        with _child("scimulator serve --workers 2", [sys.executable, "-m", "scimulator", "serve", "--port", "0",
-                                                     "--db", str(db), "--token", TOKEN, "--workers", "2"]) as target:
-            yield target
+    return served(users, workers=2, name="scimulator serve --workers 2")
 
 
 @contextlib.contextmanager

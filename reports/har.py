@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .model import RunResult, ScenarioResult
+from .model import RunResult
 
 HTTP_VERSION = "HTTP/1.1"
 CLEANUP_TITLE = "removal of the run's data"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .directory import ENTERPRISE_FIELDS, Person
+from .attributes import ENTERPRISE_FIELDS
+from .directory import Person
 from .scim import ENTERPRISE, GROUP, PATCH_OP, USER
 
 MS_GROUP_SCHEMA = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"

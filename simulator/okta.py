@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
 
-from .directory import ENTERPRISE_FIELDS, AppAssignments, Directory, Group, Person
+from .attributes import ENTERPRISE_FIELDS
+from .directory import AppAssignments, Directory, Group, Person
 from .scim import ENTERPRISE, GROUP, USER, eq_filter, error_detail, list_problem, patch, resources_of, retry_after_seconds
 from .transport import Exchange, Transport
 

@@ -179,7 +179,7 @@ def reads_back_new_values(kind, logic_app, gallery):
     wrong = {path: read_path(resource, path) for path, value in gallery["values"].items()
              if read_path(resource, path) != value}
     if wrong:
-        raise failed(f"Every PATCHed attribute must read back as sent; these did not: "
+        raise failed("Every PATCHed attribute must read back as sent; these did not: "
                      + "; ".join(f"{path} = {json.dumps(value)}, not {gallery['values'][path]!r}"
                                  for path, value in wrong.items()), logic_app.record[-1])
 

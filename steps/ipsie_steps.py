@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -80,6 +81,7 @@ class Series:
     statuses: list[int] = field(default_factory=list)
     throttled: httpx.Response | None = None
     seconds: float = 0.0
+    started: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, response: httpx.Response | None) -> None:
@@ -93,6 +95,20 @@ class Series:
         return len(self.statuses) / self.seconds if self.seconds else 0.0
 
 
+def _send_series(client: httpx.Client, count: int, workers: int, go: Callable[[int, Series], bool]) -> Series:
+    """Up to `count` GET /Users?count=1, `workers` at a time; request i is sent when `go(i, series)` says so
+    (it may wait first), and skipped when it says no."""
+    series = Series()
+
+    def send(index: int) -> None:
+        if go(index, series):
+            series.note(_get_users(client))
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(send, range(count)))
+    series.seconds = time.monotonic() - series.started
+    return series
+
+
 def _get_users(client: httpx.Client) -> httpx.Response | None:
     try:
         return client.get("/Users", params={"count": "1"})
@@ -103,15 +119,10 @@ def _get_users(client: httpx.Client) -> httpx.Response | None:
 @when("the client sends GET /Users {count:d} times at {limit:d} requests per second", target_fixture="series")
 def paced(count, limit, raw_client):
     """Request i leaves at i/limit seconds, up to PACED_WORKERS at once where the target is slow, so the pace holds."""
-    series, started = Series(), time.monotonic()
-
-    def send(index: int) -> None:
-        time.sleep(max(0.0, started + index / limit - time.monotonic()))
-        series.note(_get_users(raw_client))
-    with ThreadPoolExecutor(PACED_WORKERS) as pool:
-        list(pool.map(send, range(count)))
-    series.seconds = time.monotonic() - started
-    return series
+    def on_time(index: int, series: Series) -> bool:
+        time.sleep(max(0.0, series.started + index / limit - time.monotonic()))
+        return True
+    return _send_series(raw_client, count, PACED_WORKERS, on_time)
 
 
 @then("the target answered every one of them without a 429")
@@ -126,15 +137,9 @@ def none_throttled(series):
 @when("the client sends GET /Users in a burst of parallel requests", target_fixture="series")
 def burst(raw_client):
     """Up to BURST_MAX_REQUESTS requests, BURST_WORKERS at a time, for at most BURST_MAX_SECONDS; stops at a 429."""
-    series, started = Series(), time.monotonic()
-
-    def send(_: int) -> None:
-        if series.throttled is None and time.monotonic() - started < BURST_MAX_SECONDS:
-            series.note(_get_users(raw_client))
-    with ThreadPoolExecutor(BURST_WORKERS) as pool:
-        list(pool.map(send, range(BURST_MAX_REQUESTS)))
-    series.seconds = time.monotonic() - started
-    return series
+    def until_throttled(_: int, series: Series) -> bool:
+        return series.throttled is None and time.monotonic() - series.started < BURST_MAX_SECONDS
+    return _send_series(raw_client, BURST_MAX_REQUESTS, BURST_WORKERS, until_throttled)
 
 
 @then("the target answers 429 with a Retry-After header")

@@ -7,9 +7,8 @@ still find inactive users, renames and hard deletes. Every read is the suite's o
 from __future__ import annotations
 
 import pytest
-from .language import then
 
-from scimulator.simulator.directory import ENTERPRISE_FIELDS
+from scimulator.simulator.attributes import ENTERPRISE_FIELDS
 from scimulator.simulator.scim import ENTERPRISE
 from .judge import aliases, failed, find_users, read
 from .language import then

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from scimulator.simulator import OKTA, Directory, OktaEngine, VirtualClock
-from scimulator.simulator.okta import ENTERPRISE_FIELDS
+from scimulator.simulator.attributes import ENTERPRISE_FIELDS
 from scimulator.simulator.scim import ENTERPRISE, GROUP, PATCH_OP, USER
 from tests.simulator.simulator_stub import StubTarget, decoded_filter
 
