@@ -10,6 +10,7 @@ change. The marks are wall-clock times (``time.time()``) so that the parent can 
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
@@ -65,11 +66,15 @@ def install_probes() -> None:
 
 def main(argv: list[str]) -> int:
     marks_file, arguments = Path(argv[0]), argv[1:]
+    from scimulator import cli
+
+    if hasattr(cli, "command_main"):  # since issue 15's fourth pass the command pauses the collector before any import
+        gc.disable()
     install_probes()
-    from scimulator.cli import main as scimulator
 
     MARKS["imported"] = time.time()
-    status = scimulator(["run", *arguments])
+    # As the command runs it (command_main since issue 15's fourth pass; main before).
+    status = getattr(cli, "command_main", cli.main)(["run", *arguments])
     MARKS["finished"] = time.time()
     import scimulator
 
@@ -79,4 +84,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    status = main(sys.argv[1:])
+    from scimulator import cli
+
+    # The process ends as the command of that version ends it (since issue 15's fourth pass: at once after a run).
+    cli.end_process(["run"], status) if hasattr(cli, "end_process") else sys.exit(status)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .json_text import indented
+from .json_text import shown
 from .model import RunResult
 
 
 def render(run: RunResult) -> str:
-    return indented(run.to_dict(), default=str) + "\n"
+    return shown(run.to_dict(), default=str) + "\n"

@@ -1,5 +1,3 @@
-import sys
+from scimulator.cli import console_main
 
-from scimulator.cli import main
-
-sys.exit(main())
+console_main()

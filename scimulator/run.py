@@ -187,7 +187,19 @@ def is_list_response(body) -> bool:
     return isinstance(body, dict) and (LIST_RESPONSE in (body.get("schemas") or []) or "totalResults" in body)
 
 
-def pytest_arguments(allure_dir: str | None) -> list[str]:
+# pytest's own plugins the scenarios never use (each adds its hooks around every scenario's phases: about 50 ms a
+# run of the bundled suite in all): the debugger, unittest and doctest items, the legacy and pastebin options,
+# pytest's JUnit XML (the run writes its own), --setup-only and --setup-plan, warnings captured per test (Python
+# prints them as it does anywhere), recwarn, monkeypatch and subtests. Capture stays, at the sys level: the
+# scenarios print nothing, and output of the same process is all there is to keep from the terminal. An Allure run
+# keeps every plugin (allure-pytest-bdd reads what some of them record). Logging capture is left out too when the run
+# has a target: it keeps the bundled reference server's log records (which it writes in the run's own process) off
+# the terminal, and nothing else in the process logs.
+UNUSED_PYTEST_PLUGINS = ("debugging", "unittest", "doctest", "legacypath", "pastebin", "junitxml", "setuponly",
+                         "setupplan", "warnings", "recwarn", "monkeypatch", "subtests")
+
+
+def pytest_arguments(allure_dir: str | None, target: str | None = None) -> list[str]:
     """pytest's own arguments: the suite's one test module, the plugins it needs and no others, and no
     configuration of the directory the command runs in (everything else reaches the plugin as the RunSettings
     object). Plugins installed beside it (xdist, hypothesis, anyio, Locust's, Faker's) are not loaded: the suite
@@ -195,12 +207,15 @@ def pytest_arguments(allure_dir: str | None) -> list[str]:
     unraisable-exception plugin, which ends the session with a full garbage collection to find exceptions raised
     where Python cannot raise them; Python prints those on stderr itself."""
     suite = Path(steps.__file__).resolve().parent
-    arguments = [str(suite / "test_conformance.py"), "--disable-plugin-autoload", "-p", "pytest_bdd.plugin",
-                 "-p", "scimulator.steps.plugin", "-p", "no:cacheprovider", "-p", "no:unraisableexception",
-                 "-p", "no:terminal", "--rootdir", str(suite.parent), "-c", str(suite / "run.ini")]
+    arguments = [str(suite / "test_conformance.py"), "--disable-plugin-autoload", "-p", "no:cacheprovider",
+                 "-p", "no:unraisableexception", "-p", "no:terminal", "--rootdir", str(suite.parent),
+                 "-c", str(suite / "run.ini")]
     if allure_dir:
-        arguments += ["-p", "allure_pytest_bdd.plugin", "--alluredir", allure_dir]
-    return arguments
+        return [*arguments, "-p", "pytest_bdd.plugin", "-p", "scimulator.steps.plugin",
+                "-p", "allure_pytest_bdd.plugin", "--alluredir", allure_dir]
+    unused = UNUSED_PYTEST_PLUGINS + (() if target is None else ("logging",))
+    return [*arguments, "-p", "scimulator.steps.bdd_core", "-p", "scimulator.steps.plugin",
+            *(part for name in unused for part in ("-p", f"no:{name}")), "--capture=sys"]
 
 
 def preflight(settings: RunSettings) -> None:
@@ -284,7 +299,7 @@ def run(args) -> int:
     deadline = DeadlineWatch()
     try:
         remaining = max(0.0, args.deadline - (time.monotonic() - started))
-        status = pytest.main(pytest_arguments(args.allure_dir),
+        status = pytest.main(pytest_arguments(args.allure_dir, settings.target),
                              plugins=[replace(settings, deadline=remaining), progress, deadline])
     except KeyboardInterrupt:  # a second Ctrl-C while the run winds down
         status = pytest.ExitCode.INTERRUPTED

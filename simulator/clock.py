@@ -10,6 +10,8 @@ EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 class VirtualClock:
     def __init__(self, start: datetime = EPOCH):
         self._now = start
+        self._iso_of: datetime | None = None  # the moment `_iso` was written for: every exchange asks the time
+        self._iso = ""
 
     def now(self) -> datetime:
         return self._now
@@ -30,4 +32,6 @@ class VirtualClock:
         self.advance(timedelta(seconds=seconds))
 
     def iso(self) -> str:
-        return self._now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if self._iso_of != self._now:
+            self._iso_of, self._iso = self._now, self._now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self._iso

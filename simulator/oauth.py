@@ -11,6 +11,9 @@ With ``client_auth="private-key-jwt"`` the client authenticates with a JWT it si
 request (Authlib's ``PrivateKeyJWT``: iss and sub the client id, aud the token endpoint URL, a new jti),
 living ``ASSERTION_LIFETIME_S`` seconds.
 
+Authlib (with joserfc and cryptography for JWTs) takes about 60 ms to import, and a run with a bearer token
+never uses it: the functions that ask for a token, sign or read keys import what they use when first called.
+
 The client secret, the private key, every assertion and every issued token become secrets of the run
 (``register_secret``): redacted wherever they turn up. The token requests are not exchanges of any
 scenario (their header and body hold the secret); ``TokenSource.requests`` counts them.
@@ -21,19 +24,16 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import httpx
-from authlib.oauth2.auth import ClientAuth
-from authlib.oauth2.rfc6749 import OAuth2Token
-from authlib.oauth2.rfc6749.parameters import prepare_token_request
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
-from authlib.oauth2.rfc7523.client import ASSERTION_TYPE
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from joserfc import jwk
 
 from .transport import AuthFailure, hide_secrets, register_secret
+
+if TYPE_CHECKING:
+    from authlib.oauth2.rfc6749 import OAuth2Token
+    from joserfc import jwk
 
 CLIENT_AUTH_METHODS = {"basic": "client_secret_basic", "body": "client_secret_post",
                        "private-key-jwt": "private_key_jwt"}
@@ -96,6 +96,8 @@ class TokenSource:
         if answer.status_code != 200 or not isinstance(token.get("access_token"), str):
             raise TokenRefused(self._refusal(answer, token))
         register_secret(token["access_token"])
+        from authlib.oauth2.rfc6749 import OAuth2Token
+
         return OAuth2Token.from_dict(token)
 
     def _post(self) -> httpx.Response:
@@ -110,6 +112,9 @@ class TokenSource:
 
 def request_token(credentials: ClientCredentials, timeout_s: float = TOKEN_TIMEOUT_S) -> httpx.Response:
     """The token endpoint's answer to one client-credentials request (the token in it becomes a secret)."""
+    from authlib.oauth2.auth import ClientAuth
+    from authlib.oauth2.rfc6749.parameters import prepare_token_request
+
     method = CLIENT_AUTH_METHODS[credentials.client_auth]
     if method == "private_key_jwt":
         return post_assertion(credentials, client_assertion(credentials), timeout_s)
@@ -125,6 +130,9 @@ def request_token(credentials: ClientCredentials, timeout_s: float = TOKEN_TIMEO
 def post_assertion(credentials: ClientCredentials, assertion: str,
                    timeout_s: float = TOKEN_TIMEOUT_S) -> httpx.Response:
     """A client-credentials request authenticated by `assertion` (RFC 7523 section 2.2: in the form body)."""
+    from authlib.oauth2.rfc6749.parameters import prepare_token_request
+    from authlib.oauth2.rfc7523.client import ASSERTION_TYPE
+
     body = prepare_token_request("client_credentials", scope=credentials.scope,
                                  client_assertion_type=ASSERTION_TYPE, client_assertion=assertion)
     return _post_token_request(credentials, dict(FORM_HEADERS), body, timeout_s)
@@ -134,6 +142,10 @@ def client_assertion(credentials: ClientCredentials, private_key: str | None = N
                      issued_at: int | None = None) -> str:
     """A fresh JWT assertion of the client (new jti), signed with `private_key` (default: the client's), living
     ASSERTION_LIFETIME_S seconds from `issued_at` (default: now). It becomes a secret of the run."""
+    from authlib.oauth2.auth import ClientAuth
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+    from joserfc import jwk
+
     key = signing_key(private_key or credentials.private_key or "")
     issued = int(time.time()) if issued_at is None else issued_at
     method = PrivateKeyJWT(credentials.token_url, claims={"iat": issued, "exp": issued + ASSERTION_LIFETIME_S},
@@ -145,6 +157,10 @@ def client_assertion(credentials: ClientCredentials, private_key: str | None = N
 
 def signing_key(private_key_pem: str) -> jwk.Key:
     """An RSA or EC private key (PEM) as Authlib signs with; ValueError for anything else."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from joserfc import jwk
+
     loaded = serialization.load_pem_private_key(private_key_pem.encode("ascii"), password=None)
     if isinstance(loaded, ec.EllipticCurvePrivateKey):
         return jwk.ECKey.import_key(private_key_pem)
@@ -155,6 +171,9 @@ def signing_key(private_key_pem: str) -> jwk.Key:
 
 def new_private_key() -> str:
     """A new RSA private key (PEM) for a run that signs assertions without a key of its own."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption()).decode("ascii")
@@ -164,6 +183,8 @@ def new_private_key() -> str:
 
 def public_key_of(private_key_pem: str) -> str:
     """The public half (PEM) of a private key, for the server that checks the client's assertions."""
+    from cryptography.hazmat.primitives import serialization
+
     loaded = serialization.load_pem_private_key(private_key_pem.encode("ascii"), password=None)
     return loaded.public_key().public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")

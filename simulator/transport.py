@@ -155,16 +155,35 @@ _KNOWN_SECRETS: set[str] = set()
 # longest first, and each with the forms it takes in text (as is, JSON-escaped, HTML-escaped).
 _SORTED_SECRETS: tuple[str, ...] = ()
 _SECRET_FORMS: tuple[str, ...] = ()
+_SECRET_TEXTS: tuple[bytes, ...] = ()  # each secret as a JSON string writes it, in UTF-8: `may_need_redaction`
 
 
 def register_secret(value: Any) -> None:
     """Make `value` a secret of the run: redacted wherever it appears from now on (too short a string is not searched)."""
-    global _SORTED_SECRETS, _SECRET_FORMS
+    global _SORTED_SECRETS, _SECRET_FORMS, _SECRET_TEXTS
     if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH and value not in _KNOWN_SECRETS:
         _KNOWN_SECRETS.add(value)
         _SORTED_SECRETS = tuple(sorted(_KNOWN_SECRETS, key=len, reverse=True))
         _SECRET_FORMS = tuple(form for secret in _SORTED_SECRETS
                               for form in dict.fromkeys((secret, json.dumps(secret)[1:-1], html.escape(secret))))
+        _SECRET_TEXTS = tuple(json.dumps(secret, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
+                              for secret in _SORTED_SECRETS)
+
+
+def may_need_redaction(json_text: bytes, value: Any) -> bool:
+    """False only when `value`, parsed from `json_text`, holds no ``password`` member and no secret of the run, so
+    that `redact` would return an equal copy. One search of the text per secret, in place of one per secret and
+    string of the value.
+
+    The search runs on JSON text where every string is written as ``json.dumps(..., ensure_ascii=False)`` writes
+    it, escaping only quotes, backslashes and control characters, one character at a time: a string holding a
+    secret then holds the secret so escaped (`_SECRET_TEXTS`), and a member named password in any case is
+    ``password`` in the lowercased text (all ASCII; no other character lowercases to one of its letters). UTF-8
+    text without a backslash is already so written; other text (escapes, such as the \\uXXXX many servers write
+    for every non-ASCII character, or UTF-16 and UTF-32, whose ASCII carries zero bytes) is written again."""
+    if b"\\" in json_text or b"\x00" in json_text:
+        json_text = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return b"password" in json_text.lower() or any(secret in json_text for secret in _SECRET_TEXTS)
 
 
 def known_secrets() -> tuple[str, ...]:
@@ -208,14 +227,21 @@ def _password_findings(body: Any) -> list[str]:
             "returned \"never\"). Its value is redacted here." for where in returned_passwords(body)]
 
 
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
+
+
 def _redact_headers(headers: dict[str, str], secrets: tuple[str, ...]) -> dict[str, str]:
+    """The headers with credentials hidden whole and every secret hidden inside the other values (searched for once
+    in all the values together: a value holding a secret is a part of them)."""
+    joined = "\n".join(map(str, headers.values()))
+    holds_secret = any(secret in joined for secret in secrets)
     out = {}
     for name, value in headers.items():
-        if name.lower() in ("authorization", "proxy-authorization", "cookie", "set-cookie"):
+        if name.lower() in CREDENTIAL_HEADERS:
             scheme = value.split(" ", 1)[0] if " " in value else ""
             out[name] = f"{scheme} {REDACTED}".strip()
         else:
-            out[name] = redact(value, secrets)
+            out[name] = redact(value, secrets) if holds_secret else value
     return out
 
 
@@ -327,10 +353,14 @@ class Transport:
             headers["Content-Type"] = self.profile.write_content_type
             content = json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers.update(extra_headers or {})  # may name another Content-Type, as a client writing plain JSON does
-        for password in sent_passwords(body):
-            register_secret(password)
-        exchange = Exchange(self.profile.by, method, url, _redact_headers(headers, self._secrets),
-                            redact(body, self._secrets), at=self.clock.iso())
+        if content is not None and may_need_redaction(content, body):
+            for password in sent_passwords(body):
+                register_secret(password)
+            recorded = redact(body, self._secrets)
+        else:  # the record's own copy of the body (the engine may change its dict after sending)
+            recorded = json.loads(content) if content is not None else body
+        exchange = Exchange(self.profile.by, method, url, _redact_headers(headers, self._secrets), recorded,
+                            at=self.clock.iso())
         if self.auth is not None:
             exchange.request_headers["Authorization"] = f"Bearer {REDACTED}"
         request = self._http.build_request(method, url, headers=headers, content=content)
@@ -368,8 +398,11 @@ class Transport:
             return
         body, problem = _decode(raw, response.headers.get("content-type", ""), response.status_code)
         exchange.elapsed_ms = _milliseconds_since(started)
-        exchange.response_body = redact(body, self._secrets, RETURNED_PASSWORD)
-        exchange.findings = _password_findings(body)
+        if isinstance(body, str) or may_need_redaction(raw, body):  # text that is not JSON: searched as always
+            exchange.response_body = redact(body, self._secrets, RETURNED_PASSWORD)
+            exchange.findings = _password_findings(body)
+        else:  # parsed from the answer just now: nothing else holds it
+            exchange.response_body = body
         exchange.failure = problem
 
     def get(self, path: str, query: list[tuple[str, Any]] | None = None) -> Exchange:

@@ -15,7 +15,6 @@ is allowed. `scimulator run` and the suite's collection both refuse to start on 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import importlib
 import re
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pytest_bdd import parsers
 
 from scimulator.simulator.attributes import ATTRIBUTES, ENTRA, OKTA, changeable_by
 from .judge import aliases
+from .language_cache import CheckedFiles, file_digest
 
 # --- vocabularies: the step code dispatches on these -------------------------------------------------
 
@@ -449,18 +449,30 @@ def problems_in(directories: Iterable[Path | str]) -> list[str]:
     """Every problem of every feature file under the directories, in file order."""
     steps = catalogue()
     files = sorted(p for d in directories for p in Path(d).rglob("*.feature"))
-    return [problem for path in files for problem in checked_once(path, steps)]
+    # Kept between runs only for the steps the code defines (a step registered at run time is in no digest).
+    kept = CheckedFiles() if all(step.module in STEP_MODULES for step in steps) else None
+    problems = [problem for path in files for problem in checked_once(path, steps, kept)]
+    if kept is not None:
+        kept.save()
+    return problems
 
 
 # (file, a digest of its text, the number of steps known) -> its problems: `scimulator run` checks the features
-# before the run and pytest collection checks them again in the same process; the second costs nothing.
+# before the run and pytest collection checks them again in the same process; the second costs nothing. Between
+# runs, steps/language_cache.py keeps the answers for the same text and the same code.
 _CHECKED: dict[tuple, list[str]] = {}
 
 
-def checked_once(path: Path, steps: list[Step]) -> list[str]:
-    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).digest(), len(steps))
+def checked_once(path: Path, steps: list[Step], kept: CheckedFiles | None = None) -> list[str]:
+    digest = file_digest(path)
+    key = (str(path.resolve()), digest, len(steps))
     if key not in _CHECKED:
-        _CHECKED[key] = feature_problems(path, steps)
+        answer = kept.get(digest) if kept is not None else None
+        if answer is None:
+            answer = feature_problems(path, steps)
+            if kept is not None:
+                kept.put(digest, answer)
+        _CHECKED[key] = answer
     return list(_CHECKED[key])
 
 

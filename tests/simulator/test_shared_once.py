@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import ssl
 
+import pytest
+from faker import Faker
+
 from scimulator.simulator import VERIFY, Directory, Transport
+from scimulator.simulator.directory import LOCALES, shared_faker
 from scimulator.simulator.transport import tls_context
 
 
@@ -28,6 +33,18 @@ def test_directories_drawing_in_turn_get_the_people_each_gets_alone():
         first.add_group()
     assert people_of(first) == people_of(alone)
     assert people_of(second) != people_of(first)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_directorys_faker_draws_what_a_faker_with_every_provider_draws(locale):
+    """The directory's Faker loads only the providers it draws from; the names, jobs and words are the same."""
+    def draws(faker: Faker, seed: int) -> list[str]:
+        faker.random = random.Random(seed)
+        return [faker.first_name(), faker.last_name(), faker.job(), faker.word(), faker.first_name()]
+
+    every_provider = Faker(locale)
+    assert [draws(shared_faker(locale), seed) for seed in range(25)] == \
+        [draws(every_provider, seed) for seed in range(25)]
 
 
 def test_every_client_shares_one_tls_context_that_checks_certificates():

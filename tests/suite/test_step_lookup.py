@@ -7,6 +7,7 @@ from pytest_bdd import parsers
 
 from scimulator.run import pytest_arguments
 from scimulator.steps import step_lookup
+from scimulator.steps.settings import RunSettings
 from scimulator.steps.language import comparable, may_match
 from scimulator.steps.written import written_scenario
 
@@ -39,12 +40,38 @@ def test_the_remembered_lookup_finds_what_pytest_bdd_finds():
     assert compare.differing == []
 
 
+class CompareChosenDefinitions:
+    """Before each step of a real run: the definition the remembered choice runs, and pytest-bdd's own choice (its
+    injection and pytest's fixture machinery) for the same step and scenario."""
+
+    def __init__(self):
+        self.compared = 0
+        self.differing: list[str] = []
+
+    def pytest_bdd_before_step(self, request, feature, scenario, step, step_func) -> None:
+        own = step_lookup.PARTS[0].get_step_function
+        with_pytest_bdd = request.config.stash[step_lookup.ORIGINAL]["get_step_function"](request=request, step=step)
+        self.compared += 1
+        if own.__module__ != step_lookup.__name__ or with_pytest_bdd is None or with_pytest_bdd.step_func is not step_func:
+            self.differing.append(f"{scenario.name}: {step.type} {step.name}")
+
+
+def test_each_step_runs_the_definition_pytest_bdd_would_choose(tmp_path):
+    compare = CompareChosenDefinitions()
+    status = pytest.main(pytest_arguments(None), plugins=[RunSettings(report_dir=str(tmp_path)), compare])
+    assert status == pytest.ExitCode.OK
+    assert compare.compared > 1000
+    assert compare.differing == []
+
+
 def test_the_lookup_is_put_back_when_the_session_ends():
-    before = step_lookup.PARTS[0].find_fixturedefs_for_step
+    scenario = step_lookup.PARTS[0]
+    before = (scenario.find_fixturedefs_for_step, scenario.get_step_function)
     during = []
     pytest.main([*pytest_arguments(None), "--collect-only"], plugins=[SeeLookup(during)])
-    assert during[0] is not before and during[0].__module__ == step_lookup.__name__
-    assert step_lookup.PARTS[0].find_fixturedefs_for_step is before
+    assert all(replaced is not original and replaced.__module__ == step_lookup.__name__
+               for replaced, original in zip(during[0], before))
+    assert (scenario.find_fixturedefs_for_step, scenario.get_step_function) == before
 
 
 class SeeLookup:
@@ -52,7 +79,7 @@ class SeeLookup:
         self.seen = seen
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.seen.append(step_lookup.PARTS[0].find_fixturedefs_for_step)
+        self.seen.append((step_lookup.PARTS[0].find_fixturedefs_for_step, step_lookup.PARTS[0].get_step_function))
 
 
 def test_a_step_functions_signature_is_read_once_and_pytest_bdds_readers_are_put_back():
