@@ -24,10 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
-from bench.targets import ROOT, TOKEN, _child
+from bench.targets import ROOT, TOKEN, served
 
 # The commit before the harness was made faster (issue 15): the "before" of every figure.
 BEFORE_COMMIT = "454ad97"
@@ -52,15 +52,6 @@ def earlier_harness(commit: str, into: Path) -> Path | None:
     return package.parent
 
 
-@contextmanager
-def own_server(workdir: Path):
-    """`scimulator serve` (this checkout's) on a free loopback port with a fresh SQLite file."""
-    command = [sys.executable, "-m", "scimulator", "serve", "--port", "0", "--db", str(workdir / "serve.db"),
-               "--token", TOKEN]
-    with _child("scimulator serve", command) as target:
-        yield target
-
-
 def measure(mode: str, python_path: Path | None, workdir: Path) -> dict:
     """One run, its phases in seconds, and each scenario's outcome."""
     workdir.mkdir(parents=True)
@@ -68,7 +59,7 @@ def measure(mode: str, python_path: Path | None, workdir: Path) -> dict:
     env = dict(os.environ)
     if python_path is not None:
         env["PYTHONPATH"] = str(python_path)
-    with own_server(workdir) if mode == "own process" else nullcontext() as target:
+    with served(0) if mode == "own process" else nullcontext() as target:  # this checkout's, a fresh SQLite file
         options = ["--target", target.base_url, "--token", TOKEN] if target else []
         spawned = time.time()
         subprocess.run([sys.executable, str(PROBE), str(marks_file), *options, "--report-dir", str(report_dir)],

@@ -34,10 +34,9 @@ from locust.exception import StopUser
 from locust.runners import WorkerRunner
 
 from scimulator.load.mixes import MIXES, MixSetting, PushOutcome, user_class_name
+from scimulator.load.processes import PROGRESS, TOKEN_VARIABLE
 from scimulator.simulator.transport import Exchange
 
-TOKEN_VARIABLE = "SCIMULATOR_TOKEN"
-PROGRESS = "scimulator-progress"  # the master's progress lines start with this word
 PERCENTILES = {"p50_ms": 0.50, "p95_ms": 0.95, "p99_ms": 0.99}
 PUSH_DETAILS_KEPT = 5
 
@@ -178,7 +177,6 @@ def write_figures(environment, **_) -> None:
         "kinds": [kind_figures(entry) for entry in sorted(stats.entries.values(), key=lambda e: (e.name, e.method))],
         "errors": [{"kind": error.name, "method": error.method, "error": str(error.error), "occurrences": error.occurrences}
                    for error in stats.errors.values()],
-        "exceptions": sum(item["count"] for item in environment.runner.exceptions.values()),
         "tenants": {tenant: {"requests": row[0], "failures": row[1]} for tenant, row in sorted(TALLY.tenants.items())},
         "pushes": TALLY.pushes,
         "generator_cpu_s": round(sum(WORKER_CPU.values()), 3),

@@ -32,7 +32,7 @@ GRACE_S = 45.0  # startup (workers joining) and shutdown past the run time, befo
 WORKERS_WAIT_S = 30  # the master gives up when its workers have not joined by then
 STOP_WAIT_S = 10.0
 TOKEN_VARIABLE = "SCIMULATOR_TOKEN"
-PROGRESS = "scimulator-progress"
+PROGRESS = "scimulator-progress"  # the master's progress lines start with this word (load/locustfile.py writes them)
 
 
 class LoadError(Exception):

@@ -41,8 +41,8 @@ class LoadTransport(Transport):
     """The engines' transport, reporting each exchange with its kind, paced, keeping only recent exchanges."""
 
     def __init__(self, base_url: str, token: str | None, profile: ClientProfile, clock: VirtualClock,
-                 report: Report, pace: Callable[[], None] | None = None, keep: int | None = RECENT_EXCHANGES):
-        super().__init__(base_url, token, profile, clock, record=deque(maxlen=keep))
+                 report: Report, pace: Callable[[], None] | None = None):
+        super().__init__(base_url, token, profile, clock, record=deque(maxlen=RECENT_EXCHANGES))
         self.report = report
         self.pace = pace or (lambda: None)
         self._last: list[Exchange | None] = [None]  # shared with the copies with_profile makes

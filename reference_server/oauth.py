@@ -180,9 +180,13 @@ def registered_client(client_id: str, secret: str | None, public_key_pem: str | 
 
 
 def public_jwk(pem: str) -> jwk.Key:
-    """A client's public key (RSA or EC, PEM) as the key its assertions are checked with; ValueError otherwise."""
+    """A client's public key (RSA, or EC on P-256, PEM) as the key its assertions are checked with; ValueError
+    otherwise. The assertions are checked with ES256 or RS256 only (joserfc's recommended algorithms): a key on
+    another curve could sign none the server would take, so it is refused when given, not at every token request."""
     loaded = serialization.load_pem_public_key(pem.encode("ascii"))
     if isinstance(loaded, ec.EllipticCurvePublicKey):
+        if not isinstance(loaded.curve, ec.SECP256R1):
+            raise ValueError(f"a client's EC public key must be on P-256 (ES256), not {loaded.curve.name}")
         return jwk.import_key(pem, "EC")
     if isinstance(loaded, rsa.RSAPublicKey):
         return jwk.import_key(pem, "RSA")

@@ -1,11 +1,12 @@
 """JSON text for the reports, faster than json writes it: indented by two spaces as ``json.dumps(value,
-indent=2)`` writes it (report.json, report.html's bodies), and compact (exchanges.har).
+indent=2)`` writes it (`shown`: report.json, the load report, report.html's bodies), and compact (`compact`:
+exchanges.har).
 
 json's encoder runs in C only without indentation; with it, json falls back to its pure-Python encoder (about a
-tenth of a second per megabyte, and a run's report.json is several). `indented` has json's C encoder write the
-value compactly and msgspec's formatter (C) indent that text: the same characters (tests/reports/test_json_text.py
-compares them). `shown` and `compact` have msgspec's encoder write the value itself, several times faster than
-json's: the same characters but for floats (``1e16`` for json's ``1e+16``, ``0.00001`` for ``1e-05``) and NaN and
+tenth of a second per megabyte, and a run's report.json is several). `indented`, `shown`'s way for a value msgspec
+does not take, has json's C encoder write the value compactly and msgspec's formatter (C) indent that text: the
+same characters as json's (tests/reports/test_json_text.py compares them). `shown` and `compact` have msgspec's
+encoder write the value itself, several times faster than json's: the same characters but for floats (``1e16`` for json's ``1e+16``, ``0.00001`` for ``1e-05``) and NaN and
 infinities, which JSON has not (written null); the same value read back.
 """
 

@@ -16,7 +16,6 @@ junit.xml has one testcase per verdict (failed: a failure; not judged: skipped).
 from __future__ import annotations
 
 import copy
-import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from .json_text import shown
 from .load_plots import timeline_plots
 from .markdown_writer import _cell
 from .sources import cited, linked_html
@@ -57,7 +57,7 @@ def load_report(load: dict, *, tool_version: str, bundled: bool = False) -> dict
 
 
 def render_json(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
+    return shown(report, default=str) + "\n"
 
 
 def _number(value, digits: int = 1) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from scimulator.load.mixes import MIXES
 from scimulator.load.processes import LoadError, LoadPlan, Progress, bundled_server, locustfile, run_locust
 from scimulator.load.report import write_report
+from scimulator.reports.load import failed_verdicts, without_credentials
 from scimulator.load.results import read_results
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -112,7 +113,7 @@ def load(args: argparse.Namespace) -> int:
 
 
 def run_load(plan: LoadPlan, bundled: bool) -> int:
-    where = "the bundled reference server" if bundled else plan.target
+    where = "the bundled reference server" if bundled else without_credentials(plan.target)
     print(f"scimulator load: {', '.join(plan.mixes)} against {where}; {plan.clients} client(s) on {plan.workers} "
           f"worker(s), {plan.duration_s} s, at most {plan.max_requests:,} requests", flush=True)
     figures = run_locust(plan, ProgressLines())
@@ -122,4 +123,4 @@ def run_load(plan: LoadPlan, bundled: bool) -> int:
           f"({results['error_rate']:.2%}) in {results['duration_s']:.1f} s; report in {plan.report_dir}")
     for verdict in results["verdicts"]:
         print(f"  {verdict['outcome']:>10}  {verdict['title']}: {verdict['detail']}")
-    return EXIT_FAILED if any(v["outcome"] == "failed" for v in results["verdicts"]) else EXIT_OK
+    return EXIT_FAILED if failed_verdicts(results) else EXIT_OK

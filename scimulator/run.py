@@ -21,9 +21,6 @@ away by the pre-flight; a refused connection still fails at once.
 
 from __future__ import annotations
 
-import atexit
-import functools
-import gc
 import signal
 import sys
 import tempfile
@@ -275,17 +272,8 @@ def raise_on_sigterm(progress: Progress):
     return signal.signal(signal.SIGTERM, handler)
 
 
-@functools.cache
-def no_cycle_search_at_exit() -> None:
-    """At the process's exit the interpreter searches every object left for reference cycles before freeing
-    them: after a run, the scenarios' records, about 0.2 s of nothing useful. Frozen, they are left to the
-    system, which takes the process's memory back whole (gc.freeze: frozen objects are never searched)."""
-    atexit.register(gc.freeze)
-
-
 def run(args) -> int:
     started = time.monotonic()
-    no_cycle_search_at_exit()
     settings = settings_from(args)
     try:
         preflight(settings)

@@ -42,7 +42,6 @@ class Capabilities:
     patch: bool = False
     filter: bool = False
     max_operations: int = 0  # below 1: every operation in one PATCH
-    fallback: bool = True
 
 
 def _supported(config: dict, name: str) -> bool:
@@ -78,8 +77,7 @@ class AuthentikEngine(OutboundClient):
             bulk = config.get("bulk") if isinstance(config.get("bulk"), dict) else {}
             max_operations = bulk.get("maxOperations")
             found = Capabilities(patch=_supported(config, "patch"), filter=_supported(config, "filter"),
-                                 max_operations=max_operations if isinstance(max_operations, int) else 0,
-                                 fallback=False)
+                                 max_operations=max_operations if isinstance(max_operations, int) else 0)
             if self.compatibility_mode == "aws":
                 found.patch = False
             if self.compatibility_mode == "slack":
@@ -106,7 +104,6 @@ class AuthentikEngine(OutboundClient):
             if created.status == 409 and self.capabilities.filter:
                 self._link_existing(person)
                 return
-            self._check(created, 201, 200, what=f"create user {person.login}")
             self.user_links[person.id] = self._created_id(created, f"create user {person.login}")
         return self._run("Create user", person.login, work)
 
@@ -140,15 +137,14 @@ class AuthentikEngine(OutboundClient):
         """POST /Groups, then a PATCH adding every member, whatever the PATCH support."""
         def work() -> None:
             self.discover()
-            created = self._check(self.http.post("/Groups", self.group_body(group)), 201, 200,
-                                  what=f"create group {group.name}")
-            self.group_links[group.id] = self._created_id(created, f"create group {group.name}")
+            self.group_links[group.id] = self._created_id(self.http.post("/Groups", self.group_body(group)),
+                                                          f"create group {group.name}")
             self._patch_members(group, "add", self._member_ids(group))
         return self._run("Create group", group.name, work)
 
     def _patch_members(self, group: Group, op: str, members: Iterable[str]) -> None:
         operations = [{"op": op, "path": "members", "value": [{"value": member}]} for member in members]
-        for chunk in _chunks(operations, self.capabilities.max_operations) if operations else ():
+        for chunk in _chunks(operations, self.capabilities.max_operations):
             self._check(self.http.patch(f"/Groups/{self._group_target(group)}", patch(*chunk)), 200, 204,
                         what=f"{op} members of {group.name}")
 
@@ -157,8 +153,7 @@ class AuthentikEngine(OutboundClient):
         for person in added:
             if person.id not in group.members:
                 group.members.append(person.id)
-        gone = [self.user_links[p.id] for p in removed if p.id in self.user_links]
-        group.members[:] = [m for m in group.members if m not in {p.id for p in removed}]
+        gone = self._drop_members(group, removed)
 
         def work() -> None:
             self.discover()
@@ -172,9 +167,10 @@ class AuthentikEngine(OutboundClient):
     def _put_group(self, group: Group) -> None:
         """PUT /Groups/{id}; a refused PUT falls back to a pathless PATCH replace. Then the members are compared."""
         target = self._group_target(group)
-        answer = self.http.put(f"/Groups/{target}", {**self.group_body(group), "id": target})
+        body = {**self.group_body(group), "id": target}
+        answer = self.http.put(f"/Groups/{target}", body)
         if not answer.ok:
-            replace = {"op": "replace", "value": {**self.group_body(group), "id": target}}
+            replace = {"op": "replace", "value": body}
             self._check(self.http.patch(f"/Groups/{target}", patch(replace)), 200, 204, what=f"update group {group.name}")
         self._compare_members(group)
 

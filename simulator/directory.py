@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-# Person field -> the Enterprise User attribute it is sent as (RFC 7643 section 4.3), from the attribute table.
-
 # Locales whose names carry accents, apostrophes, non-Latin scripts and long compound surnames.
 LOCALES = ["en_US", "en_IE", "de_DE", "fr_FR", "es_ES", "pl_PL", "ja_JP", "pt_BR", "sv_SE", "it_IT"]
 EMAIL_DOMAIN = "example.com"

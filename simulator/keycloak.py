@@ -58,9 +58,8 @@ class KeycloakEngine(OutboundClient):
     def create_user(self, person: Person) -> SyncError | None:
         """POST /Users, no lookup first; the answer's id becomes the mapping."""
         def work() -> None:
-            created = self._check(self.http.post("/Users", self.user_body(person)), 201, 200,
-                                  what=f"create user {person.login}")
-            self.user_links[person.id] = self._created_id(created, f"create user {person.login}")
+            self.user_links[person.id] = self._created_id(self.http.post("/Users", self.user_body(person)),
+                                                          f"create user {person.login}")
         return self._run("Create user", person.login, work)
 
     def update_user(self, person: Person) -> SyncError | None:
@@ -92,9 +91,8 @@ class KeycloakEngine(OutboundClient):
 
     def create_group(self, group: Group) -> SyncError | None:
         def work() -> None:
-            created = self._check(self.http.post("/Groups", self.group_body(group)), 201, 200,
-                                  what=f"create group {group.name}")
-            self.group_links[group.id] = self._created_id(created, f"create group {group.name}")
+            self.group_links[group.id] = self._created_id(self.http.post("/Groups", self.group_body(group)),
+                                                          f"create group {group.name}")
         return self._run("Create group", group.name, work)
 
     def _group_operations(self, group: Group) -> tuple[dict, ...]:

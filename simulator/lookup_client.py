@@ -10,8 +10,7 @@ logged errors and the answer checks are those of every client that pushes object
 
 from __future__ import annotations
 
-from typing import Any, Callable
-from urllib.parse import quote, quote_plus
+from typing import Callable
 
 from .directory import Directory, Group, Person
 from .oss_client import OutboundClient, Refused, SyncError
@@ -77,9 +76,8 @@ class LookupFirstClient(OutboundClient):
                 if self.update_on_link:
                     self._send_update(person)
                 return
-            created = self._check(self.http.post("/Users", self.user_body(person)), 201, 200,
-                                  what=f"create user {person.login}")
-            self.user_links[person.id] = self._created_id(created, f"create user {person.login}")
+            self.user_links[person.id] = self._created_id(self.http.post("/Users", self.user_body(person)),
+                                                          f"create user {person.login}")
         return self._run("Create user", person.login, work)
 
     def update_user(self, person: Person) -> SyncError | None:
@@ -107,13 +105,9 @@ class LookupFirstClient(OutboundClient):
     def deprovision(self, person: Person) -> SyncError | None:
         """The admin's remove action: ``disable`` sends active false in the update, ``delete`` a DELETE (S5)."""
         if self.remove_action == "delete":
-            return self._run("Delete user", person.login, lambda: self._delete(person))
+            return self.delete_user(person)
         person.active = False
         return self._run("Disable user", person.login, lambda: self._send_update(person))
-
-    def _delete(self, person: Person) -> None:
-        """DELETE /Users/{id}; the id stays in the record of the deprovisioned user, as the admin's log shows it."""
-        self._check(self.http.delete(f"/Users/{self._user_target(person)}"), 204, 200, what=f"delete user {person.login}")
 
     # --- groups (S2, S3, S7) -----------------------------------------------------------------------
 
@@ -131,16 +125,14 @@ class LookupFirstClient(OutboundClient):
             if existing:
                 self.group_links[group.id] = existing
             else:
-                created = self._check(self.http.post("/Groups", {"schemas": [GROUP], "displayName": group.name}),
-                                      201, 200, what=f"create group {group.name}")
-                self.group_links[group.id] = self._created_id(created, f"create group {group.name}")
+                self.group_links[group.id] = self._created_id(
+                    self.http.post("/Groups", {"schemas": [GROUP], "displayName": group.name}), f"create group {group.name}")
             self._member_patch(group, "add", self._member_ids(group))
         return self._run("Push group", group.name, work)
 
     def remove_members(self, group: Group, removed: list[Person]) -> SyncError | None:
         """``{"op":"remove","path":"members","value":[{"value":ID}]}``: a value list, no filter (S2)."""
-        gone = [self.user_links[p.id] for p in removed if p.id in self.user_links]
-        group.members[:] = [m for m in group.members if m not in {p.id for p in removed}]
+        gone = self._drop_members(group, removed)
         return self._run("Update group", group.name, lambda: self._member_patch(group, "remove", gone))
 
     def _member_patch(self, group: Group, op: str, members: list[str]) -> None:
@@ -150,12 +142,5 @@ class LookupFirstClient(OutboundClient):
                         what=f"{op} members of {group.name}")
 
 
-def query_string(pairs: list[tuple[str, Any]], space: str = "+") -> str:
-    """``name=value&...`` with spaces as ``+`` or ``%20``, for URLs an engine shapes by hand."""
-    def encode(text: str) -> str:
-        return quote_plus(text, safe="") if space == "+" else quote(text, safe="")
-    return "&".join(f"{encode(name)}={encode(str(value))}" for name, value in pairs)
-
-
-__all__ = ["LookupFirstClient", "Refused", "SyncError", "render_filter", "query_string", "UPDATE_METHODS",
+__all__ = ["LookupFirstClient", "Refused", "SyncError", "render_filter", "UPDATE_METHODS",
            "REMOVE_ACTIONS", "NOT_SUPPORTED"]

@@ -16,9 +16,9 @@ import re
 from typing import Any
 
 from .directory import Directory, Person
-from .lookup_client import LookupFirstClient, query_string
+from .lookup_client import LookupFirstClient
+from .transport import SCIM_JSON, ClientProfile, Exchange, Transport, query_text
 from .scim import USER
-from .transport import SCIM_JSON, ClientProfile, Exchange, Transport
 
 # [OL1] "Step 1. Define Your SCIM User Schema": the OneLogin Core and Enterprise User Schemas, as documented.
 CORE_TEMPLATE: dict = {
@@ -103,7 +103,7 @@ class OneLoginEngine(LookupFirstClient):
 
     def lookup_request(self, filter_text: str) -> Exchange:
         """``/Users?filter=userName+eq+%22...%22&``: spaces as +, and the dangling & of the capture [OL7]."""
-        return self.http.get("/Users?" + query_string([("filter", filter_text)], "+") + "&")
+        return self.http.get("/Users?" + query_text([("filter", filter_text)], "+") + "&")
 
     def user_path(self, target: str) -> str:
         """``/Users/{id}?``: the dangling ? of the capture's PUT [OL7]."""

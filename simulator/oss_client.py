@@ -57,11 +57,18 @@ class OutboundClient:
         return exchange
 
     def _created_id(self, exchange: Exchange, what: str) -> str:
-        """The id of a 201 answer; both clients stop when it is missing."""
+        """The id of a create's answer (201, or 200); the clients stop on any other answer, or when it is missing."""
+        self._check(exchange, 201, 200, what=what)
         body = exchange.response_body
         if not isinstance(body, dict) or not body.get("id"):
             raise Refused(f"Failed to {what}: the answer carries no id.")
         return str(body["id"])
+
+    def _drop_members(self, group: Group, removed: list[Person]) -> list[str]:
+        """Take `removed` out of the group in the directory; their ids in the target, for the removal request."""
+        leaving = {person.id for person in removed}
+        group.members[:] = [member for member in group.members if member not in leaving]
+        return [self.user_links[person.id] for person in removed if person.id in self.user_links]
 
     def _user_target(self, person: Person) -> str:
         if person.id not in self.user_links:

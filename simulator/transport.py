@@ -230,6 +230,11 @@ def _password_findings(body: Any) -> list[str]:
 CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
 
 
+def query_text(query: list[tuple[str, Any]], space: str = "+") -> str:
+    """``name=value&...``, every reserved character percent-encoded and spaces as ``+`` or ``%20``."""
+    return urlencode([(k, str(v)) for k, v in query], quote_via=quote if space == "%20" else quote_plus)
+
+
 def _redact_headers(headers: dict[str, str], secrets: tuple[str, ...]) -> dict[str, str]:
     """The headers with credentials hidden whole and every secret hidden inside the other values (searched for once
     in all the values together: a value holding a secret is a part of them)."""
@@ -318,8 +323,7 @@ class Transport:
     def url(self, path: str, query: list[tuple[str, Any]] | None = None) -> str:
         url = self.base_url + path
         if query:
-            quote_via = quote if self.profile.space_in_query == "%20" else quote_plus
-            url += "?" + urlencode([(k, str(v)) for k, v in query], quote_via=quote_via)
+            url += "?" + query_text(query, self.profile.space_in_query)
         return url
 
     def request(self, method: str, path: str, query: list[tuple[str, Any]] | None = None, body: Any = None,

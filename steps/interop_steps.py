@@ -35,10 +35,7 @@ HANDSHAKE_TIMEOUT_S = 10
 # --- reading the target's discovery documents ---------------------------------------------------------------
 
 def _discovery_list(verify: Transport, endpoint: str) -> list[dict]:
-    answer = verify.get(endpoint)
-    if answer.status != 200 or list_problem(answer.response_body):
-        raise failed(f"GET {endpoint} must answer 200 with a ListResponse (RFC 7644 section 4).", answer)
-    return resources_of(answer.response_body)
+    return _listed(verify.get(endpoint))
 
 
 def _service_provider_config(verify: Transport) -> dict:
@@ -165,7 +162,8 @@ def endpoints_are_distinct(answers):
 
 def _listed(answer) -> list[dict]:
     if answer.status != 200 or list_problem(answer.response_body):
-        raise failed("The target must answer 200 with a ListResponse (RFC 7644 section 4).", answer)
+        raise failed(f"{answer.method} {urlsplit(answer.url).path} must answer 200 with a ListResponse "
+                     "(RFC 7644 section 4).", answer)
     return resources_of(answer.response_body)
 
 

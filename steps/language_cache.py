@@ -11,7 +11,8 @@ Gherkin parser, and Python's version.
 Any change to either is a new key; an entry is never reused for other text or other code.
 
 The cache lives in ``$SCIMULATOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/scimulator``, else ``~/.cache/scimulator``,
-a folder only its user may read: one file per version of the code for each. A cache that cannot be read or
+a folder it makes for its user alone (parsed features are loaded only from a folder no other user may write to):
+one file per version of the code for each, each holding the newest MAX_ENTRIES files. A cache that cannot be read or
 written is left alone: the files are then read as if it were empty.
 """
 
@@ -25,6 +26,7 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Callable
 
 import gherkin
 import pytest_bdd.feature
@@ -47,8 +49,32 @@ def cache_directory() -> Path:
 
 
 def file_digest(path: Path) -> str:
-    """A feature file's key: its absolute path (as pytest-bdd writes it) and its bytes."""
-    return hashlib.sha256(os.path.abspath(path).encode() + b"\0" + path.read_bytes()).hexdigest()
+    """A feature file's key: its absolute path (as pytest-bdd writes it) and its bytes. Read once per process and
+    version of the file (its size and modification time): the step-language check and the parsed features both ask."""
+    status = path.stat()
+    return _digest_of(os.path.abspath(path), status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest_of(filename: str, modified_ns: int, size: int) -> str:
+    return hashlib.sha256(filename.encode() + b"\0" + Path(filename).read_bytes()).hexdigest()
+
+
+MAX_ENTRIES = 2000  # files a cache file remembers, the most recently added: edited files leave old entries behind
+
+
+def newest(entries: dict) -> dict:
+    return dict(list(entries.items())[-MAX_ENTRIES:])
+
+
+def private_folder(folder: Path) -> bool:
+    """The folder is this user's and no one else may write to it: only then is a pickle in it loaded (loading a
+    pickle runs what its writer put in it)."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 KEPT_VERSIONS = 4  # files of one kind kept, the most recently written: other versions of the code come and go
@@ -87,6 +113,15 @@ def code_digest() -> str:
     return source_digest(CODE_DIRECTORIES)
 
 
+def read_kept(path: Path, loads: Callable[[bytes], Any]) -> dict:
+    """What a cache file holds, or nothing when there is none or it cannot be read (damaged, foreign)."""
+    try:
+        kept = loads(path.read_bytes())
+    except Exception:  # read afresh then, as if there were no cache
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
 class CheckedFiles:
     """Feature-file digest -> the problems found in it, for one version of the checking code."""
 
@@ -94,19 +129,12 @@ class CheckedFiles:
 
     def __init__(self, directory: Path | None = None):
         self.path = (directory or cache_directory()) / f"{self.KIND}{code_digest()[:32]}.json"
-        self._answers: dict[str, list[str]] | None = None
         self._added = False
 
-    @property
+    @functools.cached_property
     def answers(self) -> dict[str, list[str]]:
-        if self._answers is None:
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-                valid = isinstance(loaded, dict) and all(isinstance(v, list) for v in loaded.values())
-                self._answers = loaded if valid else {}
-            except (OSError, ValueError):
-                self._answers = {}
-        return self._answers
+        kept = read_kept(self.path, json.loads)
+        return kept if all(isinstance(problems, list) for problems in kept.values()) else {}
 
     def get(self, digest: str) -> list[str] | None:
         found = self.answers.get(digest)
@@ -119,7 +147,7 @@ class CheckedFiles:
     def save(self) -> None:
         """Write what was added."""
         if self._added:
-            write_whole(self.path, json.dumps(self.answers).encode("utf-8"), self.KIND)
+            write_whole(self.path, json.dumps(newest(self.answers)).encode("utf-8"), self.KIND)
             self._added = False
 
 
@@ -132,41 +160,36 @@ def parsed_table() -> dict | None:
 
 
 class ParsedFeatures:
-    """pytest-bdd's parsed feature files, by file digest, for one version of pytest-bdd, of the Gherkin parser and
-    of Python (a parse depends on nothing else: the versions are digests of the two packages' source). `lend` puts those kept into pytest-bdd's own table of parsed features, so that its
-    collection does not parse them again; `keep` stores those it parsed."""
+    """pytest-bdd's parsed feature `files`, by file digest, for one version of pytest-bdd, of the Gherkin parser
+    and of Python (a parse depends on nothing else: the versions are digests of the two packages' source).
+    `lend` puts those kept into pytest-bdd's own table of parsed features, so that its collection does not parse
+    them again; `keep` stores those it parsed."""
 
     KIND = "parsed-features-"
 
-    def __init__(self, directory: Path | None = None):
+    def __init__(self, files: list[Path], directory: Path | None = None):
         parsers = source_digest(PARSER_DIRECTORIES)[:24]
         python = f"{sys.version_info[0]}.{sys.version_info[1]}"
         self.path = (directory or cache_directory()) / f"{self.KIND}{parsers}-{python}.pickle"
-        self._kept: dict | None = None
+        self.digests = {os.path.abspath(path): file_digest(path) for path in files}  # each file read once
 
-    @property
+    @functools.cached_property
     def kept(self) -> dict:
-        if self._kept is None:
-            try:
-                loaded = pickle.loads(self.path.read_bytes())
-                self._kept = loaded if isinstance(loaded, dict) else {}
-            except Exception:  # none yet, or a damaged or foreign file: parsed again, as if there were none
-                self._kept = {}
-        return self._kept
+        return read_kept(self.path, pickle.loads) if private_folder(self.path.parent) else {}
 
-    def lend(self, files: list[Path]) -> None:
+    def lend(self) -> None:
         table = parsed_table()
-        for path in files if table is not None else ():
-            feature = self.kept.get(file_digest(path))
-            if feature is not None and feature.filename == os.path.abspath(path):
-                table.setdefault(feature.filename, feature)
+        for filename, digest in self.digests.items() if table is not None else ():
+            feature = self.kept.get(digest)
+            if feature is not None and feature.filename == filename:
+                table.setdefault(filename, feature)
 
-    def keep(self, files: list[Path]) -> None:
+    def keep(self) -> None:
         table = parsed_table()
         if table is None:
             return
-        parsed = {file_digest(path): table.get(os.path.abspath(path)) for path in files}
-        new = {digest: feature for digest, feature in parsed.items() if feature is not None and digest not in self.kept}
+        new = {digest: table[filename] for filename, digest in self.digests.items()
+               if filename in table and digest not in self.kept}
         if new:
-            self._kept = {**self.kept, **new}
-            write_whole(self.path, pickle.dumps(self._kept, protocol=pickle.HIGHEST_PROTOCOL), self.KIND)
+            self.kept.update(new)
+            write_whole(self.path, pickle.dumps(newest(self.kept), protocol=pickle.HIGHEST_PROTOCOL), self.KIND)

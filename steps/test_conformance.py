@@ -15,7 +15,7 @@ FEATURE_DIRECTORIES = active_settings().feature_directories
 FEATURE_FILES = sorted(path for directory in FEATURE_DIRECTORIES for path in Path(directory).rglob("*.feature"))
 
 __import__("scimulator.steps.language").steps.language.check_features(FEATURE_DIRECTORIES)  # fails collection
-PARSED = ParsedFeatures()
-PARSED.lend(FEATURE_FILES)  # parsed by an earlier run: pytest-bdd does not parse them again
+PARSED = ParsedFeatures(FEATURE_FILES)
+PARSED.lend()  # parsed by an earlier run: pytest-bdd does not parse them again
 scenarios(*FEATURE_DIRECTORIES)
-PARSED.keep(FEATURE_FILES)
+PARSED.keep()

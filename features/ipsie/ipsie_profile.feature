@@ -137,7 +137,8 @@ Feature: IPSIE SCIM 2.0 Profile, draft-schreiber-ipsie-scim-profile-00
       {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
         {"op": "replace", "path": "displayName", "value": "{prefix}Dee Quinn"},
         {"op": "replace", "path": "title", "value": "Pilot"},
-        {"op": "replace", "value": {"nickName": "DQ", "active": false}}]}
+        {"op": "replace", "path": "nickName", "value": "DQ"},
+        {"op": "replace", "path": "active", "value": false}]}
       """
     Then the answer status is 200 or 204
     When the client sends GET /Users/{id:dee@example.com}

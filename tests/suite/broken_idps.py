@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 
+from tests.suite.broken_entra import USER_BY_ID
 from tests.suite.broken_targets import (Broken, Call, _json_response, breaker, deletes_on_deactivation,
                                         empties_group_on_entra_removal, scim_error)
 
 RFC_URN = "urn:ietf:params:scim:"
-USER_BY_ID = re.compile(r".*/Users/[^/]+")
 
 
 def _user_write(call: Call) -> dict | None:

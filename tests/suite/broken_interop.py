@@ -11,11 +11,11 @@ import json
 import re
 
 from scimulator.reference_server.schema import USER as USER_RESOURCE
+from scimulator.simulator.scim import LIST_RESPONSE
+from tests.suite.broken_entra import USER_BY_ID
 from tests.suite.broken_targets import (Broken, Call, _json_response, breaker, case_sensitive_user_name_filter,
                                        resources_of, scim_error)
 
-ONE_USER = re.compile(r".*/Users/[^/]+")
-LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 CONFORMANCE_FLAG = "interopProfileConformant"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 BROKEN_PAGE_CAP = 50  # below the 100 the profile makes every target honour
@@ -172,7 +172,7 @@ def users_list_holds_groups(call: Call):
 def user_addressed_by_user_name(call: Call):
     """GET /Users/{userName} answers the user with that userName when no id matches."""
     status, headers, data = call.forward()
-    if call.method == "GET" and ONE_USER.fullmatch(call.path) and status.startswith("404"):
+    if call.method == "GET" and USER_BY_ID.fullmatch(call.path) and status.startswith("404"):
         user_name = call.path.rsplit("/", 1)[-1]
         _, _, listed = call.forward(path=call.path.rsplit("/", 1)[0], query={"filter": f'userName eq "{user_name}"'})
         found = resources_of(json.loads(listed))
@@ -219,7 +219,7 @@ def default_page_of_ten(call: Call):
 def _patched(call: Call, rewrite) -> tuple[str, list, bytes]:
     """A PATCH of one user with each operation replaced by `rewrite(operation)` (a list of operations)."""
     body = call.json()
-    if call.method != "PATCH" or not ONE_USER.fullmatch(call.path) or not isinstance(body, dict):
+    if call.method != "PATCH" or not USER_BY_ID.fullmatch(call.path) or not isinstance(body, dict):
         return call.forward()
     operations = [new for op in body.get("Operations", []) for new in rewrite(op)]
     return call.forward(body=json.dumps({**body, "Operations": operations}).encode())
@@ -324,7 +324,7 @@ def _strictly(call: Call):
     body = call.json()
     writes_user = call.method in ("POST", "PUT") and re.fullmatch(r".*/Users(/[^/]+)?", call.path)
     undefined = (_undefined_in_body(body) if writes_user and isinstance(body, dict) else
-                 _undefined_in_patch(body) if call.method == "PATCH" and ONE_USER.fullmatch(call.path)
+                 _undefined_in_patch(body) if call.method == "PATCH" and USER_BY_ID.fullmatch(call.path)
                  and isinstance(body, dict) else None)
     if undefined:
         return scim_error("400 BAD REQUEST", f"{undefined} is not defined by this service provider.", "invalidSyntax")

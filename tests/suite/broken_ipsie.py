@@ -12,13 +12,13 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from scimulator.reference_server.oauth import METADATA_PATH
 from scimulator.reference_server.rate_limit import RateLimiter, retry_after
 from tests.suite.broken_oauth import TOKEN_PATH, BrokenOAuth
 from tests.suite.broken_targets import Broken, Call, _json_response, breaker, resources_of, scim_error
 
 SPC = "/ServiceProviderConfig"
 ONE_RESOURCE = re.compile(r".*/(Users|Groups)/[^/]+")
-METADATA_PATH = "/.well-known/oauth-authorization-server"
 
 USER_ATTRIBUTES = "test_a_user_keeps_its_username_displayname_active_and_externalid"
 GROUP_ATTRIBUTES = "test_a_group_keeps_its_displayname_members_and_externalid"

@@ -18,11 +18,11 @@ from urllib.parse import parse_qsl, urlencode
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 
+from scimulator.reference_server.oauth import TOKEN_PATH
 from scimulator.simulator.oauth import new_private_key, public_key_of, signing_key
 from tests.suite.broken_targets import Broken, Call, _json_response, breaker
 
 CLIENT = {"broken-oauth-client": "broken-oauth-secret-0123456789"}
-TOKEN_PATH = "/oauth/token"
 INVALID_CLIENT = ("401 UNAUTHORIZED", [("Content-Type", "application/json"), ("WWW-Authenticate", 'Basic realm="x"')],
                   b'{"error": "invalid_client"}')
 LA = "test_microsofts_credential_validation_gets_a_token_in_the_form_body_and_reads_users_with_it"
@@ -43,6 +43,9 @@ class BrokenOAuth(Broken):
 
     client_auth: str = "basic"
 
+    def server_options(self) -> dict:
+        return {"oauth_clients": CLIENT}
+
     def run_args(self, base_url: str) -> tuple[str, ...]:
         return client_credentials_args(base_url, self.client_auth)
 
@@ -52,7 +55,7 @@ class BrokenOAuthWithAdmin(BrokenOAuth):
     """A broken target whose admin API (and movable clock) the run may use, for the scenarios that need them."""
 
     def server_options(self) -> dict:
-        return {"admin_tokens": [ADMIN_TOKEN], "vendor_extras": True, "movable_clock": True}
+        return {**super().server_options(), "admin_tokens": [ADMIN_TOKEN], "vendor_extras": True, "movable_clock": True}
 
     def run_args(self, base_url: str) -> tuple[str, ...]:
         return (*super().run_args(base_url), "--admin-url", base_url.removesuffix("/scim/v2") + "/admin/v1",
@@ -81,7 +84,7 @@ class BrokenJwt(BrokenOAuth):
 
     def server_options(self) -> dict:
         (client_id, _), = CLIENT.items()
-        return {"oauth_jwt_clients": {client_id: public_key_of(client_private_key())}}
+        return {**super().server_options(), "oauth_jwt_clients": {client_id: public_key_of(client_private_key())}}
 
     def run_args(self, base_url: str) -> tuple[str, ...]:
         return (*super().run_args(base_url), "--private-key", client_private_key_file())

@@ -197,6 +197,14 @@ class Broken:
     must_fail: tuple[str, ...]
     must_pass: tuple[str, ...] = ()
 
+    def server_options(self) -> dict:
+        """ServerConfig settings the broken target needs beyond a token (a token endpoint, an admin API)."""
+        return {}
+
+    def run_args(self, base_url: str) -> tuple[str, ...]:
+        """`scimulator run` options the suite needs against it."""
+        return ()
+
 
 BREAKERS = {
     "booleans_as_strings": Broken(booleans_as_strings, must_fail=(

@@ -17,7 +17,6 @@ import pytest
 
 from scimulator.reference_server import ServerConfig
 from scimulator.reference_server.serving import start_in_background
-from tests.suite.broken_oauth import CLIENT as OAUTH_CLIENT
 from tests.suite.suite_runner import run_suite
 
 TOKEN = "broken-target-token"
@@ -43,13 +42,10 @@ BREAKERS = all_breakers()
 @pytest.mark.parametrize("breaker", sorted(BREAKERS))
 def test_a_broken_target_fails_the_scenarios_about_its_behaviour(breaker, tmp_path):
     broken = BREAKERS[breaker]
-    oauth = hasattr(broken, "run_args")  # tests/suite/broken_oauth.py: a token endpoint, and the run uses it
-    server_options = broken.server_options() if hasattr(broken, "server_options") else {}  # e.g. an admin API
     running = start_in_background(ServerConfig(db_path=str(tmp_path / "broken.db"), tokens=[TOKEN],
-                                               oauth_clients=OAUTH_CLIENT if oauth else {}, **server_options),
-                                  wrap=broken.wrap)
+                                               **broken.server_options()), wrap=broken.wrap)
     try:
-        outcomes = run_suite(running.base_url, TOKEN, tmp_path, *(broken.run_args(running.base_url) if oauth else ()),
+        outcomes = run_suite(running.base_url, TOKEN, tmp_path, *broken.run_args(running.base_url),
                              only=broken.must_fail + broken.must_pass)
     finally:
         running.stop()

@@ -121,12 +121,12 @@ def parse_with_pytest_bdd(directory):
 def test_a_feature_pytest_bdd_parsed_is_lent_to_the_next_run_unparsed(tmp_path, monkeypatch, parsed_features):
     directory = features(tmp_path, GOOD)
     files = sorted(directory.rglob("*.feature"))
-    language_cache.ParsedFeatures().lend(files)
+    language_cache.ParsedFeatures(files).lend()
     first = parse_with_pytest_bdd(directory)
-    language_cache.ParsedFeatures().keep(files)
+    language_cache.ParsedFeatures(files).keep()
     monkeypatch.setattr(pytest_bdd.feature, "features", {})  # the next run
     monkeypatch.setattr(FeatureParser, "parse", lambda self: pytest.fail("parsed again"))
-    language_cache.ParsedFeatures().lend(files)
+    language_cache.ParsedFeatures(files).lend()
     again = parse_with_pytest_bdd(directory)
     assert [(f.filename, list(f.scenarios)) for f in again] == [(f.filename, list(f.scenarios)) for f in first]
     assert [step.name for step in again[0].scenarios["A lookup"].steps] == \
@@ -137,20 +137,20 @@ def test_a_changed_feature_file_is_parsed_again(tmp_path, monkeypatch, parsed_fe
     directory = features(tmp_path, GOOD)
     files = sorted(directory.rglob("*.feature"))
     parse_with_pytest_bdd(directory)
-    language_cache.ParsedFeatures().keep(files)
+    language_cache.ParsedFeatures(files).keep()
     monkeypatch.setattr(pytest_bdd.feature, "features", {})
     features(tmp_path, BAD)
-    language_cache.ParsedFeatures().lend(files)
+    language_cache.ParsedFeatures(files).lend()
     assert pytest_bdd.feature.features == {}
     assert list(parse_with_pytest_bdd(directory)[0].scenarios) == ["A step nobody defined"]
 
 
 def test_a_damaged_parsed_features_file_is_ignored(tmp_path, parsed_features):
     directory = features(tmp_path, GOOD)
-    kept = language_cache.ParsedFeatures()
+    kept = language_cache.ParsedFeatures(sorted(directory.rglob("*.feature")))
     kept.path.parent.mkdir(parents=True)
     kept.path.write_bytes(b"not a pickle")
-    kept.lend(sorted(directory.rglob("*.feature")))
+    kept.lend()
     assert pytest_bdd.feature.features == {}
 
 
@@ -163,3 +163,22 @@ def test_only_the_newest_versions_are_kept(tmp_path):
     left = sorted(p.name for p in folder.iterdir())
     assert left == ["language-check-3.json", "language-check-4.json", "language-check-5.json",
                     "language-check-6.json", "parsed-features-x.pickle"]  # the newest KEPT_VERSIONS of a kind
+
+
+def test_parsed_features_are_not_loaded_from_a_folder_others_may_write_to(tmp_path, monkeypatch, parsed_features):
+    directory = features(tmp_path, GOOD)
+    files = sorted(directory.rglob("*.feature"))
+    parse_with_pytest_bdd(directory)
+    language_cache.ParsedFeatures(files).keep()
+    monkeypatch.setattr(pytest_bdd.feature, "features", {})
+    (tmp_path / "cache").chmod(0o777)
+    language_cache.ParsedFeatures(files).lend()
+    assert pytest_bdd.feature.features == {}
+    (tmp_path / "cache").chmod(0o700)
+    language_cache.ParsedFeatures(files).lend()
+    assert list(pytest_bdd.feature.features) == [str(files[0])]
+
+
+def test_a_cache_file_keeps_the_newest_entries_only():
+    many = {str(n): [] for n in range(language_cache.MAX_ENTRIES + 5)}
+    assert list(language_cache.newest(many)) == [str(n) for n in range(5, language_cache.MAX_ENTRIES + 5)]
